@@ -1,0 +1,83 @@
+package io.fleetlake.app;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/** Every entry point of the jar (DESIGN.md §4), with the issue that brings those not built yet. */
+enum FleetJob {
+  INGEST_LOCATIONS("ingest-locations", "stream: Kafka fleet.locations → bronze/locations (+ quarantine, quality results)", 3),
+  POLL_SOURCES("poll-sources", "stream, hourly: Postgres transport_units, unit_performance → bronze", 4),
+  SILVER_DIMENSIONS("silver-dimensions", "stream: bronze polled tables → silver/dim_transport_units (SCD2), silver/unit_performance", 4),
+  SILVER_LOCATIONS("silver-locations", "stream: bronze/locations → silver/locations_enriched (weather, unit attributes)", 5),
+  GOLD("gold", "stream: silver → gold/unit_activity_hourly, gold/fleet_daily, gold/resource_usage_features", 6),
+  RUN_ALL("run-all", "every streaming query above in one Spark application", 6),
+  MAINTAIN("maintain", "batch: OPTIMIZE / Z-order / VACUUM, symlink manifests", 7),
+  CATALOG("catalog", "batch: register the tables in the metastore (Glue on EMR), print Athena DDL", 7),
+  SIMULATE("simulate", "produce a realistic fleet to Kafka and Postgres", 3),
+  TRAIN_MODEL("train-model", "batch: baseline resource-usage model from gold/resource_usage_features", 6),
+  REPORT("report", "render the gold tables to a self-contained HTML dashboard", 6),
+  BENCH("bench", "measure the performance ratios", 8),
+  DOCTOR("doctor", "check every configured endpoint (Kafka, Postgres, S3, weather) and say what is wrong",
+      DoctorJob.USAGE, DoctorJob::new),
+  SQL("sql", "run one SQL statement over the lake (<layer>.<name> tables) and print the result",
+      SqlJob.USAGE, SqlJob::new);
+
+  private final String jobName;
+  private final String summary;
+  private final String usage;
+  private final Supplier<Job> factory;
+  private final int pendingIssue;
+
+  FleetJob(String jobName, String summary, int pendingIssue) {
+    this(jobName, summary, "", null, pendingIssue);
+  }
+
+  FleetJob(String jobName, String summary, String usage, Supplier<Job> factory) {
+    this(jobName, summary, usage, factory, 0);
+  }
+
+  FleetJob(String jobName, String summary, String usage, Supplier<Job> factory, int pendingIssue) {
+    this.jobName = jobName;
+    this.summary = summary;
+    this.usage = usage;
+    this.factory = factory;
+    this.pendingIssue = pendingIssue;
+  }
+
+  String jobName() {
+    return jobName;
+  }
+
+  String summary() {
+    return summary;
+  }
+
+  String usage() {
+    return usage;
+  }
+
+  boolean available() {
+    return factory != null;
+  }
+
+  int pendingIssue() {
+    return pendingIssue;
+  }
+
+  Job create() {
+    return factory.get();
+  }
+
+  static Optional<FleetJob> byName(String name) {
+    return Arrays.stream(values()).filter(j -> j.jobName.equals(name)).findFirst();
+  }
+
+  /** The job list of --help: one line a job. */
+  static String listing() {
+    return Arrays.stream(values())
+        .map(j -> String.format("  %-18s %s%s", j.jobName, j.summary, j.available() ? "" : "  [coming: issue #" + j.pendingIssue + "]"))
+        .collect(Collectors.joining("\n"));
+  }
+}

@@ -1,0 +1,121 @@
+package io.fleetlake.app;
+
+import io.fleetlake.config.ConfigLoader;
+import io.fleetlake.config.InvalidSettingException;
+import io.fleetlake.config.Settings;
+import java.io.PrintStream;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The jar's entry point: {@code spark-submit fleetlake.jar <job> [--config FILE] [--available-now]}.
+ *
+ * <p>Exit codes: 0 done; 1 the job failed; 2 the command line or the config is wrong (the message names the
+ * argument or key); 3 the job is not built yet.
+ */
+public final class Main {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+  static final int NOT_YET_AVAILABLE = 3;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Main(Map<String, String> env, PrintStream out, PrintStream err) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    int code = new Main(System.getenv(), System.out, System.err).run(args);
+    // returning normally lets spark-submit report success in cluster mode too
+    if (code != OK) {
+      System.exit(code);
+    }
+  }
+
+  int run(String... args) {
+    CommandLine commandLine;
+    try {
+      commandLine = CommandLine.parse(args);
+    } catch (UsageException e) {
+      return usageError(e.getMessage());
+    }
+    if (commandLine.job().isEmpty()) {
+      if (commandLine.help()) {
+        out.println(usage());
+        return OK;
+      }
+      return usageError("no job given");
+    }
+    String name = commandLine.job().get();
+    FleetJob job = FleetJob.byName(name).orElse(null);
+    if (job == null) {
+      err.println("fleetlake: unknown job '" + name + "'. The jobs are:\n" + FleetJob.listing());
+      return USAGE;
+    }
+    if (commandLine.help()) {
+      out.println(job.jobName() + ": " + job.summary() + (job.usage().isEmpty() ? "" : "\n\n" + job.usage()));
+      return OK;
+    }
+    if (!job.available()) {
+      err.println("fleetlake: job '" + name + "' is not available yet: it arrives with issue #" + job.pendingIssue()
+          + ". Nothing was done.");
+      return NOT_YET_AVAILABLE;
+    }
+    Settings settings;
+    try {
+      settings = Settings.load(commandLine.configFiles(), env);
+    } catch (InvalidSettingException e) {
+      err.println("fleetlake: " + e.getMessage());
+      return USAGE;
+    }
+    for (String variable : ConfigLoader.unusedEnvironmentVariables(env)) {
+      err.println("fleetlake: warning: environment variable " + variable + " matches no setting and is ignored");
+    }
+    if (commandLine.printConfig()) {
+      out.print(settings.render());
+      return OK;
+    }
+    try {
+      return job.create().run(new JobContext(name, settings, commandLine.availableNow(), commandLine.jobArgs(), out));
+    } catch (UsageException e) {
+      err.println("fleetlake " + name + ": " + e.getMessage() + (job.usage().isEmpty() ? "" : "\n" + job.usage()));
+      return USAGE;
+    } catch (InvalidSettingException e) {
+      err.println("fleetlake: " + e.getMessage());
+      return USAGE;
+    } catch (SqlJob.StatementException e) {
+      err.println("fleetlake sql: " + e.getMessage());
+      return FAILED;
+    } catch (Exception e) {
+      LOG.error("job {} failed", name, e);
+      err.println("fleetlake: job '" + name + "' failed: " + e);
+      return FAILED;
+    }
+  }
+
+  private int usageError(String message) {
+    err.println("fleetlake: " + message + "\n\n" + usage());
+    return USAGE;
+  }
+
+  static String usage() {
+    return "Usage: spark-submit [spark options] fleetlake.jar <job> [--config FILE]... [--available-now] [job options]\n\n"
+        + "Jobs:\n" + FleetJob.listing() + "\n\n"
+        + "Options for every job:\n"
+        + "  --config FILE      a config overlay (conf/local.conf, conf/emr.conf, your own); later files win\n"
+        + "  --available-now    process what is there, then exit (tests, scheduled EMR steps)\n"
+        + "  --print-config     print the effective config, secrets masked, and exit\n"
+        + "  --help             this text; <job> --help for the job's own options\n\n"
+        + "Environment: FLEETLAKE_<KEY> overrides a key (FLEETLAKE_LAKE_ROOT for fleetlake.lake.root);\n"
+        + "secrets only from FLEETLAKE_S3_ACCESS_KEY, FLEETLAKE_S3_SECRET_KEY, FLEETLAKE_POSTGRES_PASSWORD.\n"
+        + "Exit codes: 0 done, 1 failed, 2 bad command line or config, 3 job not built yet.";
+  }
+}

@@ -1,0 +1,147 @@
+package io.fleetlake.app;
+
+import io.fleetlake.lake.SparkSessions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * Runs one SQL statement over the lake and prints the result. Every table is addressable as
+ * {@code <layer>.<name>} whether or not a metastore is configured:
+ *
+ * <pre>
+ * $ scripts/spark-submit target/fleetlake-*.jar sql "SELECT unit_type, count(*) AS units FROM silver.dim_transport_units GROUP BY 1" --config conf/local.conf
+ * unit_type   | units
+ * ------------+------
+ * aerial      | 20
+ * maritime    | 20
+ * terrestrial | 20
+ * (3 rows)
+ * </pre>
+ */
+final class SqlJob implements Job {
+  static final String USAGE = """
+      Usage: sql "<statement>" [--format table|csv|json] [--max-rows N]
+        Tables: bronze.<name>, silver.<name>, gold.<name>, quality.<name> (the folder _quality); SHOW TABLES IN bronze lists them.
+        --format    table (default), csv (RFC 4180, with a header), json (one object per line)
+        --max-rows  rows printed at most (default 1000); the count of all rows is still given for table""";
+
+  private static final int DEFAULT_MAX_ROWS = 1000;
+
+  @Override
+  public int run(JobContext context) throws Exception {
+    Request request = Request.parse(context.args());
+    SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
+    try {
+      Dataset<Row> result = spark.sql(request.statement());
+      context.out().print(render(result, request.format(), request.maxRows()));
+      context.out().flush();
+      return Main.OK;
+    } catch (Exception e) {
+      if (e instanceof AnalysisException analysis) {
+        // the user's SQL is wrong, not the job: say what Spark said, without a stack trace
+        throw new StatementException(analysis.getSimpleMessage());
+      }
+      throw e;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  enum Format { TABLE, CSV, JSON }
+
+  /** The statement cannot run as written (unknown table, syntax); exit 1 with Spark's message. */
+  static final class StatementException extends RuntimeException {
+    StatementException(String message) {
+      super(message);
+    }
+  }
+
+  record Request(String statement, Format format, int maxRows) {
+    static Request parse(List<String> args) {
+      String statement = null;
+      Format format = Format.TABLE;
+      int maxRows = DEFAULT_MAX_ROWS;
+      for (int i = 0; i < args.size(); i++) {
+        String arg = args.get(i);
+        if (arg.equals("--format") || arg.equals("--max-rows")) {
+          if (i + 1 >= args.size()) {
+            throw new UsageException(arg + " needs a value");
+          }
+          String value = args.get(++i);
+          if (arg.equals("--format")) {
+            format = format(value);
+          } else {
+            maxRows = maxRows(value);
+          }
+        } else if (arg.startsWith("-")) {
+          throw new UsageException("unknown option " + arg);
+        } else if (statement == null) {
+          statement = arg;
+        } else {
+          throw new UsageException("one statement only; quote it as a single argument");
+        }
+      }
+      if (statement == null || statement.isBlank()) {
+        throw new UsageException("no SQL statement given");
+      }
+      return new Request(statement, format, maxRows);
+    }
+
+    private static Format format(String value) {
+      try {
+        return Format.valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--format must be table, csv or json, not '" + value + "'");
+      }
+    }
+
+    private static int maxRows(String value) {
+      try {
+        int n = Integer.parseInt(value);
+        if (n >= 1) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // falls through to the message below
+      }
+      throw new UsageException("--max-rows must be a whole number ≥ 1, not '" + value + "'");
+    }
+  }
+
+  static String render(Dataset<Row> result, Format format, int maxRows) {
+    if (format == Format.JSON) {
+      StringBuilder text = new StringBuilder();
+      for (String line : result.toJSON().takeAsList(maxRows)) {
+        text.append(line).append('\n');
+      }
+      return text.toString();
+    }
+    String[] columns = result.columns();
+    List<Row> rows = asStrings(result).takeAsList(maxRows + 1);
+    boolean more = rows.size() > maxRows;
+    List<Row> shown = more ? rows.subList(0, maxRows) : rows;
+    if (format == Format.CSV) {
+      return ResultTable.csv(columns, shown);
+    }
+    String footer = more
+        ? "(first " + maxRows + " of " + result.count() + " rows)"
+        : "(" + shown.size() + (shown.size() == 1 ? " row)" : " rows)");
+    return ResultTable.aligned(columns, shown) + footer + "\n";
+  }
+
+  /** Every column as Spark renders it to a string, so structs, arrays and timestamps print as in SQL. */
+  private static Dataset<Row> asStrings(Dataset<Row> result) {
+    List<Column> columns = new ArrayList<>();
+    for (String name : result.columns()) {
+      columns.add(functions.col("`" + name.replace("`", "``") + "`").cast("string"));
+    }
+    return result.select(columns.toArray(new Column[0]));
+  }
+}

@@ -1,0 +1,60 @@
+package io.fleetlake.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The source database. The password is never part of the URL, so the URL can be printed and logged.
+ *
+ * @param options further pgjdbc connection properties
+ */
+public record PostgresSettings(
+    String host,
+    int port,
+    String database,
+    String user,
+    String sslMode,
+    Duration connectTimeout,
+    Optional<Secret> password,
+    Map<String, String> options) {
+
+  private static final Set<String> SSL_MODES =
+      Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+  static PostgresSettings read(SettingsReader reader, Map<String, String> env, boolean devCredentials) {
+    return new PostgresSettings(
+        reader.string("host"),
+        reader.port("port"),
+        reader.string("database"),
+        reader.string("user"),
+        reader.oneOf("sslmode", SSL_MODES),
+        reader.positiveDuration("connect-timeout"),
+        Secrets.postgresPassword(env, devCredentials),
+        Map.copyOf(reader.passThrough("options")));
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+  }
+
+  /** Connection properties for DriverManager, with the password; never log them. */
+  public Properties connectionProperties() {
+    Properties properties = new Properties();
+    properties.putAll(jdbcOptions());
+    password.ifPresent(p -> properties.setProperty("password", p.reveal()));
+    return properties;
+  }
+
+  /** The connection options without the password. */
+  public Map<String, String> jdbcOptions() {
+    Map<String, String> result = new LinkedHashMap<>(options);
+    result.put("user", user);
+    result.put("sslmode", sslMode);
+    result.put("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
+    return result;
+  }
+}

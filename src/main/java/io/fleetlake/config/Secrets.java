@@ -1,0 +1,46 @@
+package io.fleetlake.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Secrets come from the environment only, never from a config file, so they never enter the config tree
+ * and cannot be printed with it. Where the environment has none, S3 falls back to the default AWS
+ * credential chain (instance profile on EMR), and the local stack to its documented development
+ * credentials when {@code fleetlake.dev-credentials} is on (conf/local.conf).
+ */
+public final class Secrets {
+  public static final String S3_ACCESS_KEY = "FLEETLAKE_S3_ACCESS_KEY";
+  public static final String S3_SECRET_KEY = "FLEETLAKE_S3_SECRET_KEY";
+  public static final String POSTGRES_PASSWORD = "FLEETLAKE_POSTGRES_PASSWORD";
+
+  /** MinIO's development defaults: public knowledge, accepted only by a local stack. */
+  static final String DEV_S3_KEY = "minioadmin";
+  static final String DEV_POSTGRES_PASSWORD = "fleetlake-dev";
+
+  private Secrets() {}
+
+  static boolean isSecretVariable(String name) {
+    return name.equals(S3_ACCESS_KEY) || name.equals(S3_SECRET_KEY) || name.equals(POSTGRES_PASSWORD);
+  }
+
+  static Optional<Secret> s3AccessKey(Map<String, String> env, boolean devCredentials) {
+    return fromEnv(env, S3_ACCESS_KEY, devCredentials ? DEV_S3_KEY : null);
+  }
+
+  static Optional<Secret> s3SecretKey(Map<String, String> env, boolean devCredentials) {
+    return fromEnv(env, S3_SECRET_KEY, devCredentials ? DEV_S3_KEY : null);
+  }
+
+  static Optional<Secret> postgresPassword(Map<String, String> env, boolean devCredentials) {
+    return fromEnv(env, POSTGRES_PASSWORD, devCredentials ? DEV_POSTGRES_PASSWORD : null);
+  }
+
+  private static Optional<Secret> fromEnv(Map<String, String> env, String name, String devDefault) {
+    String value = env.get(name);
+    if (value != null && !value.isEmpty()) {
+      return Optional.of(new Secret(value, "environment variable " + name));
+    }
+    return Optional.ofNullable(devDefault).map(v -> new Secret(v, "local development default"));
+  }
+}

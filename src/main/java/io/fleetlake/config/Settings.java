@@ -1,0 +1,71 @@
+package io.fleetlake.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of fleetlake, typed and validated once at start; see reference.conf for the keys, their
+ * defaults and {@link ConfigLoader} for the precedence of files and environment.
+ */
+public record Settings(
+    LakeSettings lake,
+    SparkSettings spark,
+    S3Settings s3,
+    KafkaSettings kafka,
+    PostgresSettings postgres,
+    WeatherSettings weather,
+    StreamingSettings streaming,
+    LocalStackSettings localStack,
+    Config config) {
+
+  /** Keys of pass-through options that may carry credentials (sasl.jaas.config, a JDBC password…). */
+  private static final Pattern SENSITIVE_KEY = Pattern.compile("(?i).*(password|secret|jaas|token|credential).*");
+
+  public static Settings load(List<Path> files, Map<String, String> env) {
+    return from(ConfigLoader.load(files, env), env);
+  }
+
+  public static Settings from(Config config, Map<String, String> env) {
+    SettingsReader root = new SettingsReader(config, ConfigLoader.ROOT);
+    boolean devCredentials = root.flag("dev-credentials");
+    return new Settings(
+        LakeSettings.read(new SettingsReader(config, "fleetlake.lake")),
+        SparkSettings.read(new SettingsReader(config, "fleetlake.spark")),
+        S3Settings.read(new SettingsReader(config, "fleetlake.s3"), env, devCredentials),
+        KafkaSettings.read(new SettingsReader(config, "fleetlake.kafka")),
+        PostgresSettings.read(new SettingsReader(config, "fleetlake.postgres"), env, devCredentials),
+        WeatherSettings.read(new SettingsReader(config, "fleetlake.weather")),
+        StreamingSettings.read(new SettingsReader(config, "fleetlake.streaming")),
+        LocalStackSettings.read(new SettingsReader(config, "fleetlake.local-stack")),
+        config);
+  }
+
+  /**
+   * The effective config as HOCON, each secret shown as {@code ****} with where it came from. Pass-through
+   * options whose key suggests a credential are masked too.
+   */
+  public String render() {
+    Config printable = config.getConfig(ConfigLoader.ROOT);
+    for (String key : ConfigLoader.leafKeys(printable)) {
+      if (SENSITIVE_KEY.matcher(key).matches()) {
+        printable = printable.withValue(key, ConfigValueFactory.fromAnyRef(Secret.MASK));
+      }
+    }
+    String body = printable.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
+    return "fleetlake " + body + "\n"
+        + "# secrets (environment only)\n"
+        + secretLine(Secrets.S3_ACCESS_KEY, s3.accessKey())
+        + secretLine(Secrets.S3_SECRET_KEY, s3.secretKey())
+        + secretLine(Secrets.POSTGRES_PASSWORD, postgres.password());
+  }
+
+  private static String secretLine(String name, Optional<Secret> secret) {
+    return "# " + name + " = " + secret.map(s -> s + " (" + s.source() + ")").orElse("(not set)") + "\n";
+  }
+}

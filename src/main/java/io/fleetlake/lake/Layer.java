@@ -1,0 +1,35 @@
+package io.fleetlake.lake;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The layers of the lake. Each is a folder under the lake root and a catalog name in SQL, so that
+ * {@code bronze.locations} names {@code <root>/bronze/locations}.
+ */
+public enum Layer {
+  BRONZE("bronze", "bronze"),
+  SILVER("silver", "silver"),
+  GOLD("gold", "gold"),
+  QUALITY("quality", "_quality");
+
+  private final String sqlName;
+  private final String folder;
+
+  Layer(String sqlName, String folder) {
+    this.sqlName = sqlName;
+    this.folder = folder;
+  }
+
+  public String sqlName() {
+    return sqlName;
+  }
+
+  public String folder() {
+    return folder;
+  }
+
+  public static Optional<Layer> bySqlName(String name) {
+    return Arrays.stream(values()).filter(l -> l.sqlName.equalsIgnoreCase(name)).findFirst();
+  }
+}
