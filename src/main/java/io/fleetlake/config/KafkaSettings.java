@@ -10,4 +10,9 @@ public record KafkaSettings(String bootstrapServers, String topic, Map<String, S
     return new KafkaSettings(reader.string("bootstrap-servers"), reader.string("topic"),
         Map.copyOf(reader.passThrough("options")));
   }
+
+  @Override
+  public String toString() {
+    return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", options=" + Secret.masked(options) + "]";
+  }
 }

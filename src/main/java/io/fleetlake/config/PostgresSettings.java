@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The source database. The password is never part of the URL, so the URL can be printed and logged.
@@ -22,8 +22,8 @@ public record PostgresSettings(
     Optional<Secret> password,
     Map<String, String> options) {
 
-  private static final Set<String> SSL_MODES =
-      Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+  private static final List<String> SSL_MODES =
+      List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
   static PostgresSettings read(SettingsReader reader, Map<String, String> env, boolean devCredentials) {
     return new PostgresSettings(
@@ -56,5 +56,10 @@ public record PostgresSettings(
     result.put("sslmode", sslMode);
     result.put("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
     return result;
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresSettings[url=" + jdbcUrl() + ", user=" + user + ", sslmode=" + sslMode + ", password=" + password.map(Secret::toString).orElse("(none)") + ", options=" + Secret.masked(options) + "]";
   }
 }

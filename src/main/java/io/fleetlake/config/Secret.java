@@ -1,6 +1,9 @@
 package io.fleetlake.config;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A password or key. It prints as {@code ****} wherever it ends up (logs, printed config, exceptions); only
@@ -8,6 +11,9 @@ import java.util.Objects;
  */
 public final class Secret {
   static final String MASK = "****";
+  /** Keys of pass-through options that may carry credentials (sasl.jaas.config, a JDBC password, s3a keys). */
+  private static final Pattern SENSITIVE_KEY =
+      Pattern.compile("(?i).*(password|secret|jaas|token|credential|access[.-]key).*");
 
   private final String value;
   private final String source;
@@ -29,5 +35,16 @@ public final class Secret {
   @Override
   public String toString() {
     return MASK;
+  }
+
+  static boolean isSensitiveKey(String key) {
+    return SENSITIVE_KEY.matcher(key).matches();
+  }
+
+  /** Pass-through options for printing: values of sensitive keys as ****. */
+  static Map<String, String> masked(Map<String, String> options) {
+    Map<String, String> result = new LinkedHashMap<>();
+    options.forEach((key, value) -> result.put(key, isSensitiveKey(key) ? MASK : value));
+    return result;
   }
 }

@@ -2,12 +2,12 @@ package io.fleetlake.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Every setting of fleetlake, typed and validated once at start; see reference.conf for the keys, their
@@ -23,9 +23,6 @@ public record Settings(
     StreamingSettings streaming,
     LocalStackSettings localStack,
     Config config) {
-
-  /** Keys of pass-through options that may carry credentials (sasl.jaas.config, a JDBC password…). */
-  private static final Pattern SENSITIVE_KEY = Pattern.compile("(?i).*(password|secret|jaas|token|credential).*");
 
   public static Settings load(List<Path> files, Map<String, String> env) {
     return from(ConfigLoader.load(files, env), env);
@@ -52,9 +49,10 @@ public record Settings(
    */
   public String render() {
     Config printable = config.getConfig(ConfigLoader.ROOT);
-    for (String key : ConfigLoader.leafKeys(printable)) {
-      if (SENSITIVE_KEY.matcher(key).matches()) {
-        printable = printable.withValue(key, ConfigValueFactory.fromAnyRef(Secret.MASK));
+    for (Map.Entry<String, ConfigValue> entry : printable.entrySet()) {
+      // the entry's key is a path expression, quoted where a key holds dots ("sasl.jaas.config")
+      if (Secret.isSensitiveKey(entry.getKey())) {
+        printable = printable.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef(Secret.MASK));
       }
     }
     String body = printable.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
@@ -63,6 +61,12 @@ public record Settings(
         + secretLine(Secrets.S3_ACCESS_KEY, s3.accessKey())
         + secretLine(Secrets.S3_SECRET_KEY, s3.secretKey())
         + secretLine(Secrets.POSTGRES_PASSWORD, postgres.password());
+  }
+
+  /** The same as {@link #render()}: the raw config may hold credentials in pass-through options. */
+  @Override
+  public String toString() {
+    return render();
   }
 
   private static String secretLine(String name, Optional<Secret> secret) {

@@ -9,7 +9,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Typed reads of one config section, each turning a wrong value into an {@link InvalidSettingException} that
@@ -87,7 +87,7 @@ final class SettingsReader {
     return value;
   }
 
-  String oneOf(String key, Set<String> allowed) {
+  String oneOf(String key, List<String> allowed) {
     String value = string(key);
     if (!allowed.contains(value)) {
       throw new InvalidSettingException(prefix + key, value, "must be one of " + String.join(", ", allowed));

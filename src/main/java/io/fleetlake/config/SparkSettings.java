@@ -16,4 +16,9 @@ public record SparkSettings(String appName, int shufflePartitions, String sessio
         reader.string("session-time-zone"),
         Map.copyOf(reader.passThrough("conf")));
   }
+
+  @Override
+  public String toString() {
+    return "SparkSettings[appName=" + appName + ", shufflePartitions=" + shufflePartitions + ", sessionTimeZone=" + sessionTimeZone + ", conf=" + Secret.masked(conf) + "]";
+  }
 }

@@ -23,10 +23,15 @@ public final class SparkSessions {
 
   /** @param base Spark settings already decided (spark-submit's, or a test's master) */
   public static SparkSession create(Settings settings, String jobName, SparkConf base) {
+    return SparkSession.builder().config(configure(settings, jobName, base)).getOrCreate();
+  }
+
+  /** {@code base} with every fleetlake setting it lacks added; what it has already stays. */
+  static SparkConf configure(Settings settings, String jobName, SparkConf base) {
     SparkConf conf = base.clone();
     defaults(settings, jobName).forEach(conf::setIfMissing);
     s3Keys(settings.s3()).forEach(conf::setIfMissing);
-    return SparkSession.builder().config(conf).getOrCreate();
+    return conf;
   }
 
   /** What fleetlake sets, in the order a reader would look for it; the S3 keys (secrets) are not in it. */

@@ -1,0 +1,198 @@
+package io.fleetlake.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+  private static final Path LOCAL_CONF = Path.of("conf", "local.conf");
+  private static final Path EMR_CONF = Path.of("conf", "emr.conf");
+
+  @TempDir
+  Path dir;
+
+  private Path conf(String hocon) throws IOException {
+    Path file = Files.createTempFile(dir, "fleetlake", ".conf");
+    Files.writeString(file, hocon);
+    return file;
+  }
+
+  @Test
+  void referenceAloneGivesTheDocumentedDefaults() {
+    Settings settings = Settings.load(List.of(), Map.of());
+    assertEquals("s3a://fleet-lake/lake", settings.lake().root());
+    assertEquals("fleet.locations", settings.kafka().topic());
+    assertEquals(Duration.ofHours(1), settings.streaming().pollInterval());
+    assertEquals("jdbc:postgresql://localhost:5432/fleet", settings.postgres().jdbcUrl());
+    assertFalse(settings.s3().hasStaticKeys(), "no keys: the default AWS credential chain");
+    assertTrue(settings.postgres().password().isEmpty());
+  }
+
+  @Test
+  void localOverlayPointsEveryEndpointAtTheLocalStack() {
+    Settings settings = Settings.load(List.of(LOCAL_CONF), Map.of());
+    assertEquals("s3a://fleet-lake/lake", settings.lake().root());
+    assertEquals("http://127.0.0.1:9000", settings.s3().endpoint());
+    assertTrue(settings.s3().pathStyleAccess());
+    assertEquals("127.0.0.1:9092", settings.kafka().bootstrapServers());
+    assertEquals("jdbc:postgresql://127.0.0.1:5432/fleet", settings.postgres().jdbcUrl());
+    assertEquals("http://127.0.0.1:8089/v1/archive", settings.weather().archiveUrl());
+    assertEquals("local development default", settings.s3().accessKey().orElseThrow().source());
+  }
+
+  @Test
+  void emrOverlayUsesTheInstanceProfile() {
+    Settings settings = Settings.load(List.of(EMR_CONF), Map.of());
+    assertTrue(settings.lake().root().startsWith("s3a://"));
+    assertFalse(settings.s3().hasStaticKeys());
+    assertEquals("require", settings.postgres().sslMode());
+  }
+
+  @Test
+  void aLaterFileAndThenTheEnvironmentWin() throws IOException {
+    Path ports = conf("fleetlake.local-stack { kafka-port = 19092, s3-port = 19000 }");
+    Settings settings = Settings.load(List.of(LOCAL_CONF, ports),
+        Map.of("FLEETLAKE_KAFKA_TOPIC", "pings", "FLEETLAKE_SPARK_SHUFFLE_PARTITIONS", "3"));
+    assertEquals("127.0.0.1:19092", settings.kafka().bootstrapServers(), "substitutions see the later file");
+    assertEquals("http://127.0.0.1:19000", settings.s3().endpoint());
+    assertEquals("pings", settings.kafka().topic());
+    assertEquals(3, settings.spark().shufflePartitions());
+  }
+
+  @Test
+  void environmentBeatsAConfigFile() throws IOException {
+    Path file = conf("fleetlake.lake.root = \"s3a://from-file/lake\"");
+    Settings settings = Settings.load(List.of(file), Map.of("FLEETLAKE_LAKE_ROOT", "s3a://from-env/lake"));
+    assertEquals("s3a://from-env/lake", settings.lake().root());
+  }
+
+  @Test
+  void aLakeRootOfAnotherSchemeIsRefusedNamingKeyValueAndWhatIsAllowed() throws IOException {
+    Path file = conf("fleetlake.lake.root = \"ftp://x\"");
+    InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> Settings.load(List.of(file), Map.of()));
+    assertEquals("fleetlake.lake.root", e.key());
+    assertEquals("Invalid setting fleetlake.lake.root = \"ftp://x\": must be a URI with scheme s3a, s3 or file, "
+        + "e.g. s3a://fleet-lake/lake or file:/data/lake", e.getMessage());
+  }
+
+  @Test
+  void aLakeRootWithoutBucketIsRefused() {
+    InvalidSettingException e = assertThrows(InvalidSettingException.class,
+        () -> Settings.load(List.of(), Map.of("FLEETLAKE_LAKE_ROOT", "s3a:///lake")));
+    assertEquals("Invalid setting fleetlake.lake.root = \"s3a:///lake\": must name a bucket, e.g. s3a://fleet-lake/lake",
+        e.getMessage());
+  }
+
+  @Test
+  void aNegativeTriggerIsRefused() throws IOException {
+    Path file = conf("fleetlake.streaming.trigger-interval = -5 minutes");
+    InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> Settings.load(List.of(file), Map.of()));
+    assertEquals("Invalid setting fleetlake.streaming.trigger-interval = \"-5 minutes\": "
+        + "must be a positive duration such as \"1 minute\"", e.getMessage());
+  }
+
+  @Test
+  void aDurationThatIsNoDurationIsRefused() {
+    InvalidSettingException e = assertThrows(InvalidSettingException.class,
+        () -> Settings.load(List.of(), Map.of("FLEETLAKE_STREAMING_POLL_INTERVAL", "hourly")));
+    assertEquals("Invalid setting fleetlake.streaming.poll-interval = \"hourly\": "
+        + "must be a duration such as \"30 seconds\" or \"1 hour\"", e.getMessage());
+  }
+
+  @Test
+  void portsAndCountsAreChecked() {
+    InvalidSettingException port = assertThrows(InvalidSettingException.class,
+        () -> Settings.load(List.of(), Map.of("FLEETLAKE_POSTGRES_PORT", "70000")));
+    assertEquals("Invalid setting fleetlake.postgres.port = 70000: must be a TCP port, 1 to 65535", port.getMessage());
+    InvalidSettingException partitions = assertThrows(InvalidSettingException.class,
+        () -> Settings.load(List.of(), Map.of("FLEETLAKE_SPARK_SHUFFLE_PARTITIONS", "many")));
+    assertEquals("Invalid setting fleetlake.spark.shuffle-partitions = \"many\": must be a whole number ≥ 1",
+        partitions.getMessage());
+  }
+
+  @Test
+  void anSslModeOutsideLibpqsIsRefused() {
+    InvalidSettingException e = assertThrows(InvalidSettingException.class,
+        () -> Settings.load(List.of(), Map.of("FLEETLAKE_POSTGRES_SSLMODE", "on")));
+    assertEquals("Invalid setting fleetlake.postgres.sslmode = \"on\": must be one of "
+        + "disable, allow, prefer, require, verify-ca, verify-full", e.getMessage());
+  }
+
+  @Test
+  void aMisspelledKeyIsRefusedWithTheLikelyKey() throws IOException {
+    Path file = conf("fleetlake.kafka.bootstrap-server = \"b:9092\"");
+    InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> Settings.load(List.of(file), Map.of()));
+    assertEquals("Invalid setting fleetlake.kafka.bootstrap-server: unknown key; did you mean fleetlake.kafka.bootstrap-servers?",
+        e.getMessage());
+  }
+
+  @Test
+  void passThroughSectionsTakeAnyKey() throws IOException {
+    Path file = conf("""
+        fleetlake.kafka.options { "security.protocol" = SASL_SSL, "sasl.mechanism" = AWS_MSK_IAM }
+        fleetlake.spark.conf { "spark.sql.adaptive.enabled" = false }
+        """);
+    Settings settings = Settings.load(List.of(file), Map.of());
+    assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "AWS_MSK_IAM"), settings.kafka().options());
+    assertEquals(Map.of("spark.sql.adaptive.enabled", "false"), settings.spark().conf());
+  }
+
+  @Test
+  void aMissingConfigFileIsNamed() {
+    InvalidSettingException e = assertThrows(InvalidSettingException.class,
+        () -> Settings.load(List.of(Path.of("conf/nope.conf")), Map.of()));
+    assertEquals("Invalid setting --config = \"conf/nope.conf\": no such file", e.getMessage());
+  }
+
+  @Test
+  void secretsComeFromTheEnvironmentAndNeverPrint() throws IOException {
+    Path file = conf("fleetlake.kafka.options { \"sasl.jaas.config\" = \"x required password=\\\"jaasPass77\\\";\" }");
+    Map<String, String> env = Map.of(
+        Secrets.S3_ACCESS_KEY, "AKIAEXAMPLE123",
+        Secrets.S3_SECRET_KEY, "s3cr3tValue/xyz",
+        Secrets.POSTGRES_PASSWORD, "pgPassw0rd!");
+    Settings settings = Settings.load(List.of(LOCAL_CONF, file), env);
+    assertEquals("pgPassw0rd!", settings.postgres().password().orElseThrow().reveal());
+    assertEquals("****", settings.postgres().password().orElseThrow().toString());
+    assertEquals("environment variable FLEETLAKE_S3_SECRET_KEY", settings.s3().secretKey().orElseThrow().source());
+
+    String printed = settings.render() + settings + settings.postgres().jdbcUrl() + settings.postgres().jdbcOptions();
+    for (String secret : List.of("AKIAEXAMPLE123", "s3cr3tValue/xyz", "pgPassw0rd!", "jaasPass77")) {
+      assertFalse(printed.contains(secret), () -> "printed config shows a secret:\n" + printed);
+    }
+    assertTrue(settings.render().contains(
+        "# FLEETLAKE_POSTGRES_PASSWORD = **** (environment variable FLEETLAKE_POSTGRES_PASSWORD)"), settings.render());
+  }
+
+  @Test
+  void oneS3KeyWithoutTheOtherIsRefused() {
+    InvalidSettingException e = assertThrows(InvalidSettingException.class,
+        () -> Settings.load(List.of(), Map.of(Secrets.S3_ACCESS_KEY, "AKIAEXAMPLE123")));
+    assertEquals("Invalid setting FLEETLAKE_S3_SECRET_KEY: set both FLEETLAKE_S3_ACCESS_KEY and "
+        + "FLEETLAKE_S3_SECRET_KEY, or neither (default AWS credential chain)", e.getMessage());
+  }
+
+  @Test
+  void everyKeyHasItsOwnEnvironmentVariable() {
+    List<String> keys = List.copyOf(ConfigLoader.leafKeys(com.typesafe.config.ConfigFactory.parseResources("reference.conf")));
+    long distinct = keys.stream().map(ConfigLoader::environmentVariable).distinct().count();
+    assertEquals(keys.size(), distinct);
+    assertFalse(keys.stream().map(ConfigLoader::environmentVariable).anyMatch(Secrets::isSecretVariable));
+  }
+
+  @Test
+  void strayFleetlakeVariablesAreReported() {
+    assertEquals(List.of("FLEETLAKE_KAFKA_TOPICS"), ConfigLoader.unusedEnvironmentVariables(
+        Map.of("FLEETLAKE_KAFKA_TOPICS", "x", "FLEETLAKE_KAFKA_TOPIC", "y", Secrets.POSTGRES_PASSWORD, "z", "HOME", "/root")));
+  }
+}

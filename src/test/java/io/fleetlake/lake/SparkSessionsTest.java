@@ -1,0 +1,46 @@
+package io.fleetlake.lake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.fleetlake.config.Settings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+class SparkSessionsTest {
+  private final Settings local = Settings.load(List.of(Path.of("conf/local.conf")),
+      Map.of("FLEETLAKE_S3_SECRET_KEY", "unitSecret42", "FLEETLAKE_S3_ACCESS_KEY", "unitAccess42"));
+
+  @Test
+  void deltaS3aAndTheLayersAreConfigured() {
+    Map<String, String> conf = SparkSessions.defaults(local, "sql");
+    assertEquals("io.delta.sql.DeltaSparkSessionExtension", conf.get("spark.sql.extensions"));
+    assertEquals("http://127.0.0.1:9000", conf.get("spark.hadoop.fs.s3a.endpoint"));
+    assertEquals("true", conf.get("spark.hadoop.fs.s3a.path.style.access"));
+    assertEquals("2", conf.get("spark.sql.shuffle.partitions"));
+    assertEquals("s3a://fleet-lake/lake/_quality", conf.get("spark.sql.catalog.quality.path"));
+    assertEquals("fleetlake sql", conf.get("spark.app.name"));
+  }
+
+  @Test
+  void theKeysAreNotAmongThePrintableDefaults() {
+    assertFalse(SparkSessions.defaults(local, "sql").values().stream().anyMatch(v -> v.contains("unitSecret42")));
+    assertEquals("unitSecret42", SparkSessions.hadoopConfiguration(local).get("fs.s3a.secret.key"));
+  }
+
+  @Test
+  void aSparkSubmitConfWinsOverOurs() {
+    // spark-submit --conf arrives in the SparkConf before fleetlake adds its own
+    SparkConf submitted = new SparkConf(false)
+        .set("spark.sql.shuffle.partitions", "64")
+        .set("spark.hadoop.fs.s3a.secret.key", "fromSubmit");
+    SparkConf conf = SparkSessions.configure(local, "sql", submitted);
+    assertEquals("64", conf.get("spark.sql.shuffle.partitions"));
+    assertEquals("fromSubmit", conf.get("spark.hadoop.fs.s3a.secret.key"));
+    assertEquals("unitAccess42", conf.get("spark.hadoop.fs.s3a.access.key"));
+    assertEquals("http://127.0.0.1:9000", conf.get("spark.hadoop.fs.s3a.endpoint"));
+  }
+}
