@@ -41,6 +41,6 @@ public final class Secrets {
     if (value != null && !value.isEmpty()) {
       return Optional.of(new Secret(value, "environment variable " + name));
     }
-    return Optional.ofNullable(devDefault).map(v -> new Secret(v, "local development default"));
+    return Optional.ofNullable(devDefault).map(v -> new Secret(v, "the local stack's development defaults"));
   }
 }

@@ -15,23 +15,37 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkSessions {
   private static final String S3A = "spark.hadoop.fs.s3a.";
+  private static final String HADOOP_ACCESS_KEY = "fs.s3a.access.key";
+  private static final String HADOOP_SECRET_KEY = "fs.s3a.secret.key";
   private SparkSessions() {}
 
   public static SparkSession create(Settings settings, String jobName) {
     return create(settings, jobName, new SparkConf());
   }
 
-  /** @param base Spark settings already decided (spark-submit's, or a test's master) */
+  /**
+   * @param base Spark settings already decided (spark-submit's, or a test's master)
+   */
   public static SparkSession create(Settings settings, String jobName, SparkConf base) {
-    return SparkSession.builder().config(configure(settings, jobName, base)).getOrCreate();
+    SparkSession spark = SparkSession.builder().config(configure(settings, jobName, base)).getOrCreate();
+    // The keys go to the Hadoop configuration, never into the SparkConf: Spark logs SparkConf values at
+    // DEBUG without redaction. Tasks get the Hadoop configuration with the job, so executors see them too.
+    applyS3Keys(spark.sparkContext().hadoopConfiguration(), settings.s3());
+    return spark;
   }
 
   /** {@code base} with every fleetlake setting it lacks added; what it has already stays. */
   static SparkConf configure(Settings settings, String jobName, SparkConf base) {
     SparkConf conf = base.clone();
     defaults(settings, jobName).forEach(conf::setIfMissing);
-    s3Keys(settings.s3()).forEach(conf::setIfMissing);
     return conf;
+  }
+
+  /** Sets the static S3 keys unless keys are configured already (spark-submit --conf, core-site.xml). */
+  static void applyS3Keys(Configuration hadoop, S3Settings s3) {
+    if (hadoop.get(HADOOP_ACCESS_KEY) == null && hadoop.get(HADOOP_SECRET_KEY) == null) {
+      s3Keys(s3).forEach((key, value) -> hadoop.set(key.substring("spark.hadoop.".length()), value));
+    }
   }
 
   /** What fleetlake sets, in the order a reader would look for it; the S3 keys (secrets) are not in it. */
@@ -58,13 +72,12 @@ public final class SparkSessions {
    */
   public static Configuration hadoopConfiguration(Settings settings) {
     Configuration hadoop = new Configuration();
-    Map<String, String> conf = new LinkedHashMap<>(defaults(settings, "doctor"));
-    conf.putAll(s3Keys(settings.s3()));
-    conf.forEach((key, value) -> {
+    defaults(settings, "doctor").forEach((key, value) -> {
       if (key.startsWith("spark.hadoop.")) {
         hadoop.set(key.substring("spark.hadoop.".length()), value);
       }
     });
+    applyS3Keys(hadoop, settings.s3());
     return hadoop;
   }
 

@@ -123,6 +123,9 @@ final class PostgresServer extends LocalServer {
     if (!Files.isRegularFile(jar)) {
       throw new IOException("the Postgres binaries are not staged at " + jar + ": run mvn -f src/local-stack/pom.xml package");
     }
+    if (!onPath("xz")) {
+      throw new IOException("unpacking PostgreSQL needs xz: apt-get install xz-utils");
+    }
     Path work = Files.createTempDirectory(stage, "postgres-unpack");
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       ZipEntry archive = zip.stream().filter(e -> e.getName().endsWith(".txz")).findFirst()
@@ -144,6 +147,12 @@ final class PostgresServer extends LocalServer {
       deleteTree(work);
     }
     return target;
+  }
+
+  private static boolean onPath(String command) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+    return java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -47,7 +47,7 @@ class SettingsTest {
     assertEquals("127.0.0.1:9092", settings.kafka().bootstrapServers());
     assertEquals("jdbc:postgresql://127.0.0.1:5432/fleet", settings.postgres().jdbcUrl());
     assertEquals("http://127.0.0.1:8089/v1/archive", settings.weather().archiveUrl());
-    assertEquals("local development default", settings.s3().accessKey().orElseThrow().source());
+    assertEquals("the local stack's development defaults", settings.s3().accessKey().orElseThrow().source());
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.fleetlake.config.Settings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
@@ -34,13 +35,24 @@ class SparkSessionsTest {
   @Test
   void aSparkSubmitConfWinsOverOurs() {
     // spark-submit --conf arrives in the SparkConf before fleetlake adds its own
-    SparkConf submitted = new SparkConf(false)
-        .set("spark.sql.shuffle.partitions", "64")
-        .set("spark.hadoop.fs.s3a.secret.key", "fromSubmit");
+    SparkConf submitted = new SparkConf(false).set("spark.sql.shuffle.partitions", "64");
     SparkConf conf = SparkSessions.configure(local, "sql", submitted);
     assertEquals("64", conf.get("spark.sql.shuffle.partitions"));
-    assertEquals("fromSubmit", conf.get("spark.hadoop.fs.s3a.secret.key"));
-    assertEquals("unitAccess42", conf.get("spark.hadoop.fs.s3a.access.key"));
     assertEquals("http://127.0.0.1:9000", conf.get("spark.hadoop.fs.s3a.endpoint"));
+    assertFalse(conf.contains("spark.hadoop.fs.s3a.secret.key"), "Spark logs its conf at DEBUG: no keys in it");
+  }
+
+  @Test
+  void keysAlreadyConfiguredAreKept() {
+    Configuration hadoop = new Configuration(false);
+    hadoop.set("fs.s3a.access.key", "fromSubmit");
+    hadoop.set("fs.s3a.secret.key", "fromSubmitSecret");
+    SparkSessions.applyS3Keys(hadoop, local.s3());
+    assertEquals("fromSubmitSecret", hadoop.get("fs.s3a.secret.key"));
+
+    Configuration empty = new Configuration(false);
+    SparkSessions.applyS3Keys(empty, local.s3());
+    assertEquals("unitAccess42", empty.get("fs.s3a.access.key"));
+    assertEquals("org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider", empty.get("fs.s3a.aws.credentials.provider"));
   }
 }

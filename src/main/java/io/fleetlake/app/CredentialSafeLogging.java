@@ -1,0 +1,31 @@
+package io.fleetlake.app;
+
+import java.util.List;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
+
+/**
+ * Keeps credentials out of the logs even when someone turns on DEBUG for everything: the HTTP clients
+ * inside the AWS SDK print every request's Authorization header (with the access key) and body at DEBUG.
+ * Those loggers are held at INFO; nothing else of fleetlake's or Spark's logging changes.
+ */
+final class CredentialSafeLogging {
+  private static final List<String> WIRE_LOGGERS = List.of(
+      "com.amazonaws.thirdparty.apache.http.wire",
+      "com.amazonaws.thirdparty.apache.http.headers",
+      "org.apache.http.wire",
+      "org.apache.http.headers",
+      "software.amazon.awssdk.http.apache.internal.net",
+      "software.amazon.awssdk.request");
+
+  private CredentialSafeLogging() {}
+
+  static void apply() {
+    for (String name : WIRE_LOGGERS) {
+      if (LogManager.getLogger(name).isDebugEnabled()) {
+        Configurator.setLevel(name, Level.INFO);
+      }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.fleetlake.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetlake.testing.Command;
+import io.fleetlake.testing.FreePorts;
+import io.fleetlake.testing.LocalStackExtension;
+import io.fleetlake.testing.TestSpark;
+import io.fleetlake.testing.TestStack;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The fat jar through scripts/spark-submit, as a user runs it, against the test stack. */
+@ExtendWith(LocalStackExtension.class)
+class CommandLineIT {
+  private static TestStack stack;
+
+  @BeforeAll
+  static void writeATable() {
+    stack = LocalStackExtension.stack();
+    SparkSession spark = TestSpark.session(stack.settings());
+    spark.sql("SELECT * FROM VALUES ('ship-1', 'maritime'), ('ship-2', 'maritime'), ('plane-1', 'aerial') "
+            + "AS t(unit_id, unit_type)")
+        .write().format("delta").mode("overwrite").save(stack.settings().lake().table("bronze", "cli_units"));
+  }
+
+  private static Command.Result job(Map<String, String> env, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(stack.configArguments());
+    return Command.sparkSubmit(env, all);
+  }
+
+  @Test
+  void helpListsTheJobs() throws Exception {
+    Command.Result result = Command.sparkSubmit(Map.of(), List.of("--help"));
+    assertEquals(0, result.exitCode(), result::toString);
+    for (String job : List.of("ingest-locations", "poll-sources", "gold", "maintain", "doctor", "sql", "bench")) {
+      assertTrue(result.out().contains("  " + job + " "), job);
+    }
+  }
+
+  @Test
+  void anUnknownJobExits2() throws Exception {
+    Command.Result result = Command.sparkSubmit(Map.of(), List.of("ingest"));
+    assertEquals(2, result.exitCode(), result::toString);
+    assertTrue(result.err().contains("fleetlake: unknown job 'ingest'. The jobs are:"), result::toString);
+  }
+
+  @Test
+  void sqlAnswersAQueryOverADeltaTableOnTheS3Server() throws Exception {
+    Command.Result result = job(TestStack.SECRETS, "sql",
+        "SELECT unit_type, count(*) AS units FROM bronze.cli_units GROUP BY unit_type ORDER BY unit_type", "--format", "csv");
+    assertEquals(0, result.exitCode(), result::toString);
+    assertEquals("unit_type,units\r\naerial,1\r\nmaritime,2\r\n", result.out());
+  }
+
+  @Test
+  void doctorPassesAgainstTheStack() throws Exception {
+    Command.Result result = job(TestStack.SECRETS, "doctor");
+    assertEquals(0, result.exitCode(), result::toString);
+    for (String server : List.of("s3", "kafka", "postgres", "weather")) {
+      assertTrue(result.out().lines().anyMatch(l -> l.startsWith("OK    " + server + " ")), () -> server + "\n" + result);
+    }
+    assertTrue(result.out().contains("4 of 4 checks passed"), result::toString);
+  }
+
+  @Test
+  void doctorNamesWhatIsWrong() throws Exception {
+    Map<String, String> env = new HashMap<>(TestStack.SECRETS);
+    env.put("FLEETLAKE_POSTGRES_PASSWORD", "not-the-password");
+    env.put("FLEETLAKE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + FreePorts.take(1)[0]);
+    env.put("FLEETLAKE_S3_SECRET_KEY", "not-the-key");
+    Command.Result result = job(env, "doctor");
+    assertEquals(1, result.exitCode(), result::toString);
+    assertTrue(result.out().contains("FAIL  postgres"), result::toString);
+    assertTrue(result.out().contains("password authentication failed for user \"fleet\""), result::toString);
+    assertTrue(result.out().contains("FAIL  kafka"), result::toString);
+    assertTrue(result.out().contains("FAIL  s3") && result.out().contains("credentials refused"), result::toString);
+    assertTrue(result.out().contains("OK    weather"), result::toString);
+    assertTrue(result.out().contains("1 of 4 checks passed"), result::toString);
+    assertFalse(result.all().contains("not-the-password") || result.all().contains("not-the-key"), result::toString);
+  }
+
+  @Test
+  void anInvalidConfigExits2NamingTheKey() throws Exception {
+    Map<String, String> env = new HashMap<>(TestStack.SECRETS);
+    env.put("FLEETLAKE_LAKE_ROOT", "ftp://x");
+    Command.Result result = job(env, "sql", "SELECT 1");
+    assertEquals(2, result.exitCode(), result::toString);
+    assertTrue(result.err().contains("fleetlake: Invalid setting fleetlake.lake.root = \"ftp://x\": must be a URI"),
+        result::toString);
+  }
+
+  @Test
+  void noSecretAppearsInAnyOutputEvenAtDebug() throws Exception {
+    Map<String, String> env = new HashMap<>(TestStack.SECRETS);
+    env.put("FLEETLAKE_LOG4J_CONFIG", TestStack.projectDir().resolve("src/test/resources/log4j2-debug.properties").toString());
+    List<Command.Result> results = List.of(
+        job(env, "doctor"),
+        job(env, "sql", "SELECT count(*) FROM bronze.cli_units"),
+        job(env, "sql", "--print-config"));
+    for (Command.Result result : results) {
+      assertEquals(0, result.exitCode(), result::toString);
+      assertTrue(result.err().contains("DEBUG"), "debug logging is on");
+      for (String secret : TestStack.SECRETS.values()) {
+        assertFalse(result.all().contains(secret), () -> "secret " + secret.substring(0, 4) + "… printed:\n" + result);
+      }
+    }
+  }
+}

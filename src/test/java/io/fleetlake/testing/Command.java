@@ -1,0 +1,65 @@
+package io.fleetlake.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs one of the project's scripts as a user would, and keeps what it printed. */
+public final class Command {
+  public record Result(int exitCode, String out, String err) {
+    public String all() {
+      return out + err;
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + tail(err);
+    }
+
+    private static String tail(String text) {
+      return text.length() > 6000 ? "…" + text.substring(text.length() - 6000) : text;
+    }
+  }
+
+  private Command() {}
+
+  /** The fat jar under test, as Maven built it. */
+  public static String jar() {
+    return System.getProperty("fleetlake.jar", TestStack.projectDir().resolve("target/fleetlake.jar").toString());
+  }
+
+  /** {@code scripts/spark-submit <jar> args…} */
+  public static Result sparkSubmit(Map<String, String> env, List<String> args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("scripts/spark-submit", jar()));
+    command.addAll(args);
+    return run(env, command);
+  }
+
+  public static Result run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
+    Path dir = TestStack.projectDir();
+    Path out = Files.createTempFile("fleetlake-out", ".txt");
+    Path err = Files.createTempFile("fleetlake-err", ".txt");
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+          .redirectOutput(out.toFile()).redirectError(err.toFile());
+      builder.environment().keySet().removeIf(k -> k.startsWith("FLEETLAKE_"));
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      if (!process.waitFor(5, TimeUnit.MINUTES)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new AssertionError(String.join(" ", command) + " did not finish in 5 minutes");
+      }
+      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+}

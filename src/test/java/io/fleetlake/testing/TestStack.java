@@ -1,0 +1,84 @@
+package io.fleetlake.testing;
+
+import io.fleetlake.config.Secrets;
+import io.fleetlake.config.Settings;
+import io.fleetlake.local.LocalStack;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The local stack of a test JVM: the same servers as {@code scripts/local-stack}, on free ports, in
+ * target/it-stack, configured by conf/local.conf plus an overlay with those ports, and with secrets of its
+ * own in the environment that a test can search every output for.
+ */
+public final class TestStack implements AutoCloseable {
+  /** Distinctive values, so that a test can grep any output for them. */
+  public static final Map<String, String> SECRETS = Map.of(
+      Secrets.S3_ACCESS_KEY, "itAccessKeyQ7731",
+      Secrets.S3_SECRET_KEY, "itSecretKey/Zp9x2",
+      Secrets.POSTGRES_PASSWORD, "itPgPassw0rdK4");
+
+  private final Path overlay;
+  private final Settings settings;
+  private final LocalStack stack;
+
+  private TestStack(Path overlay, Settings settings, LocalStack stack) {
+    this.overlay = overlay;
+    this.settings = settings;
+    this.stack = stack;
+  }
+
+  static TestStack start() {
+    try {
+      Path project = projectDir();
+      Path dir = project.resolve("target/it-stack");
+      Path overlay = project.resolve("target/it-stack.conf");
+      int[] ports = FreePorts.take(5);
+      Files.writeString(overlay, String.format("""
+          fleetlake {
+            lake.root = "s3a://fleet-lake/it-lake"
+            local-stack { dir = "%s", kafka-port = %d, kafka-controller-port = %d, postgres-port = %d, s3-port = %d, weather-port = %d }
+          }
+          """, dir, ports[0], ports[1], ports[2], ports[3], ports[4]));
+      Settings settings = Settings.load(List.of(project.resolve("conf/local.conf"), overlay), SECRETS);
+      LocalStack stack = new LocalStack(settings, project.resolve("target/local-stack"));
+      PrintStream log = System.out;
+      stack.down(log, true); // whatever a killed earlier run left behind, by its recorded pids
+      stack.up(log);
+      return new TestStack(overlay, settings, stack);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the test stack did not start", e);
+    }
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** The --config arguments that point a job at this stack. */
+  public List<String> configArguments() {
+    return List.of("--config", projectDir().resolve("conf/local.conf").toString(), "--config", overlay.toString());
+  }
+
+  public Path dir() {
+    return stack.dir();
+  }
+
+  public String weatherUrl() {
+    return settings.weather().baseUrl();
+  }
+
+  @Override
+  public void close() throws IOException {
+    stack.down(System.out, false);
+  }
+
+  public static Path projectDir() {
+    return Path.of(System.getProperty("fleetlake.project.dir", ".")).toAbsolutePath().normalize();
+  }
+}
