@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 
 /** Every entry point of the jar (DESIGN.md §4), with the issue that brings those not built yet. */
 enum FleetJob {
-  INGEST_LOCATIONS("ingest-locations", "stream: Kafka fleet.locations → bronze/locations (+ quarantine, quality results)", 3),
+  INGEST_LOCATIONS("ingest-locations", "stream: Kafka fleet.locations → bronze/locations (+ quarantine, quality results)",
+      IngestLocationsJob.USAGE, IngestLocationsJob::new),
   POLL_SOURCES("poll-sources", "stream, hourly: Postgres transport_units, unit_performance → bronze", 4),
   SILVER_DIMENSIONS("silver-dimensions", "stream: bronze polled tables → silver/dim_transport_units (SCD2), silver/unit_performance", 4),
   SILVER_LOCATIONS("silver-locations", "stream: bronze/locations → silver/locations_enriched (weather, unit attributes)", 5),
@@ -15,7 +16,7 @@ enum FleetJob {
   RUN_ALL("run-all", "every streaming query above in one Spark application", 6),
   MAINTAIN("maintain", "batch: OPTIMIZE / Z-order / VACUUM, symlink manifests", 7),
   CATALOG("catalog", "batch: register the tables in the metastore (Glue on EMR), print Athena DDL", 7),
-  SIMULATE("simulate", "produce a realistic fleet to Kafka and Postgres", 3),
+  SIMULATE("simulate", "produce a realistic fleet to Kafka and Postgres", SimulateJob.USAGE, SimulateJob::new),
   TRAIN_MODEL("train-model", "batch: baseline resource-usage model from gold/resource_usage_features", 6),
   REPORT("report", "render the gold tables to a self-contained HTML dashboard", 6),
   BENCH("bench", "measure the performance ratios", 8),

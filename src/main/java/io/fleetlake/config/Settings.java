@@ -21,6 +21,7 @@ public record Settings(
     PostgresSettings postgres,
     WeatherSettings weather,
     StreamingSettings streaming,
+    IngestSettings ingest,
     LocalStackSettings localStack,
     Config config) {
 
@@ -39,6 +40,7 @@ public record Settings(
         PostgresSettings.read(new SettingsReader(config, "fleetlake.postgres"), env, devCredentials),
         WeatherSettings.read(new SettingsReader(config, "fleetlake.weather")),
         StreamingSettings.read(new SettingsReader(config, "fleetlake.streaming")),
+        IngestSettings.read(new SettingsReader(config, "fleetlake.ingest")),
         LocalStackSettings.read(new SettingsReader(config, "fleetlake.local-stack")),
         config);
   }

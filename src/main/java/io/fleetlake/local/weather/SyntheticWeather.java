@@ -9,16 +9,16 @@ import java.time.temporal.ChronoUnit;
  * that last a few hours; gusts exceed the wind; fog and rain cut visibility; the WMO weather code agrees
  * with all of it.
  */
-final class SyntheticWeather {
+public final class SyntheticWeather {
   private static final LocalDateTime EPOCH = LocalDateTime.of(2000, 1, 1, 0, 0);
 
   private SyntheticWeather() {}
 
   /** All variables of one hour at one grid point. */
-  record Hour(double temperatureC, double precipitationMm, double windKmh, double gustKmh, double visibilityM,
+  public record Hour(double temperatureC, double precipitationMm, double windKmh, double gustKmh, double visibilityM,
               int weatherCode, double humidityPct, double cloudCoverPct, double pressureHpa) {}
 
-  static Hour at(double lat, double lon, LocalDateTime hour) {
+  public static Hour at(double lat, double lon, LocalDateTime hour) {
     long hourIndex = ChronoUnit.HOURS.between(EPOCH, hour);
     double dayOfYear = hour.getDayOfYear();
     // northern summer peaks mid-July; the south is mirrored

@@ -1,0 +1,88 @@
+package io.fleetlake.bronze;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+
+import io.fleetlake.config.LakeSettings;
+import io.fleetlake.lake.DeltaWrites;
+import io.fleetlake.quality.QualityResults;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * One micro-batch of Kafka records into bronze/locations, bronze/locations_quarantine and _quality/results.
+ * Each of the three appends carries (query id, batch id) as Delta's transaction id, so a batch that is
+ * replayed after a crash — all of it, or the part after the table that committed — writes nothing twice,
+ * and every record ends in exactly one of the two tables.
+ */
+public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Long> {
+  public static final String BRONZE = "locations";
+  public static final String QUARANTINE = "locations_quarantine";
+  /** Spark sets it on the thread that runs a query's batches. */
+  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+
+  /** What one batch did, for the progress line. */
+  public record Summary(long records, long bronze, long quarantined, long flagged, double seconds) {}
+
+  private final LakeSettings lake;
+  private final Map<Long, Summary> summaries = new ConcurrentHashMap<>();
+
+  public LocationIngestBatch(LakeSettings lake) {
+    this.lake = lake;
+  }
+
+  /** The summary of a finished batch, once. */
+  public Summary takeSummary(long batchId) {
+    return summaries.remove(batchId);
+  }
+
+  @Override
+  public void call(Dataset<Row> records, Long batchId) {
+    long start = System.nanoTime();
+    String queryId = Objects.requireNonNull(records.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY),
+        "not inside a streaming query");
+    String appId = "fleetlake.ingest-locations." + queryId;
+    Dataset<Row> parsed = BronzeLocations.parse(records).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<String, Long> rejected = new HashMap<>();
+      long total = 0;
+      for (Row row : parsed.groupBy("reason_code").count().collectAsList()) {
+        total += row.getLong(1);
+        if (!row.isNullAt(0)) {
+          rejected.put(row.getString(0), row.getLong(1));
+        }
+      }
+      long quarantined = rejected.values().stream().mapToLong(Long::longValue).sum();
+      long accepted = total - quarantined;
+      Map<String, Long> flagged = new HashMap<>();
+      for (Row row : parsed.filter(col("reason_code").isNull())
+          .select(explode(expr("transform(quality_flags, f -> split(f, ':')[0])")).as("flag"))
+          .groupBy("flag").count().collectAsList()) {
+        flagged.put(row.getString(0), row.getLong(1));
+      }
+      long flaggedRows = parsed.filter(col("reason_code").isNull().and(expr("size(quality_flags) > 0"))).count();
+
+      DeltaWrites.appendOnce(BronzeLocations.accepted(parsed).repartition(col("event_date")),
+          lake.table("bronze", BRONZE), appId, batchId, "event_date");
+      DeltaWrites.appendOnce(BronzeLocations.quarantined(parsed).coalesce(1),
+          lake.table("bronze", QUARANTINE), appId, batchId, "ingest_date");
+      List<QualityResults.RuleCount> counts = new ArrayList<>();
+      counts.addAll(QualityResults.countsFor(RejectReason.class, QualityResults.Severity.HARD, total, rejected));
+      counts.addAll(QualityResults.countsFor(QualityFlag.class, QualityResults.Severity.SOFT, accepted, flagged));
+      DeltaWrites.appendOnce(QualityResults.rows(records.sparkSession(), "bronze." + BRONZE, queryId, batchId, counts)
+          .coalesce(1), lake.table("_quality", "results"), appId, batchId, "date");
+      summaries.put(batchId, new Summary(total, accepted, quarantined, flaggedRows, (System.nanoTime() - start) / 1e9));
+    } finally {
+      parsed.unpersist();
+    }
+  }
+}

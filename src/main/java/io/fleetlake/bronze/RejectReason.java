@@ -1,0 +1,16 @@
+package io.fleetlake.bronze;
+
+/** Why a Kafka record went to bronze/locations_quarantine instead of bronze/locations. */
+public enum RejectReason {
+  EMPTY_VALUE,
+  NOT_UTF8,
+  NOT_JSON,
+  DUPLICATE_FIELD,
+  NOT_AN_OBJECT,
+  MISSING_FIELD,
+  WRONG_TYPE,
+  OUT_OF_RANGE,
+  BAD_TIMESTAMP,
+  /** the parser failed on the record in a way it does not know; the value is kept as base64 */
+  PARSER_ERROR
+}
