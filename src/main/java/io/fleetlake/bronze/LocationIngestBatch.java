@@ -1,8 +1,6 @@
 package io.fleetlake.bronze;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.expr;
 
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.lake.DeltaWrites;
@@ -53,23 +51,27 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
     String appId = "fleetlake.ingest-locations." + queryId;
     Dataset<Row> parsed = BronzeLocations.parse(records).persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      // one small job for every count: the batch grouped by outcome and by the set of flags it raised
       Map<String, Long> rejected = new HashMap<>();
+      Map<String, Long> flagged = new HashMap<>();
       long total = 0;
-      for (Row row : parsed.groupBy("reason_code").count().collectAsList()) {
-        total += row.getLong(1);
+      long flaggedRows = 0;
+      for (Row row : parsed.groupBy("reason_code", "quality_flags").count().collectAsList()) {
+        long n = row.getLong(2);
+        total += n;
         if (!row.isNullAt(0)) {
-          rejected.put(row.getString(0), row.getLong(1));
+          rejected.merge(row.getString(0), n, Long::sum);
+          continue;
+        }
+        List<String> flags = row.getList(1);
+        flaggedRows += flags.isEmpty() ? 0 : n;
+        for (String flag : flags) {
+          int colon = flag.indexOf(':');
+          flagged.merge(colon < 0 ? flag : flag.substring(0, colon), n, Long::sum);
         }
       }
       long quarantined = rejected.values().stream().mapToLong(Long::longValue).sum();
       long accepted = total - quarantined;
-      Map<String, Long> flagged = new HashMap<>();
-      for (Row row : parsed.filter(col("reason_code").isNull())
-          .select(explode(expr("transform(quality_flags, f -> split(f, ':')[0])")).as("flag"))
-          .groupBy("flag").count().collectAsList()) {
-        flagged.put(row.getString(0), row.getLong(1));
-      }
-      long flaggedRows = parsed.filter(col("reason_code").isNull().and(expr("size(quality_flags) > 0"))).count();
 
       DeltaWrites.appendOnce(BronzeLocations.accepted(parsed).repartition(col("event_date")),
           lake.table("bronze", BRONZE), appId, batchId, "event_date");

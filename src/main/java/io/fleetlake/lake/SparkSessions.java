@@ -55,6 +55,9 @@ public final class SparkSessions {
     conf.put("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
     conf.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     conf.put("spark.sql.shuffle.partitions", Integer.toString(settings.spark().shufflePartitions()));
+    // Delta rebuilds a table's state with 50 partitions by default: seconds of task overhead on every
+    // micro-batch's commit when the log is small, as a streaming table's is
+    conf.put("spark.databricks.delta.snapshotPartitions", Integer.toString(settings.spark().shufflePartitions()));
     conf.put("spark.sql.session.timeZone", settings.spark().sessionTimeZone());
     for (Layer layer : Layer.values()) {
       String prefix = "spark.sql.catalog." + layer.sqlName();

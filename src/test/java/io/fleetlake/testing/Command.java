@@ -40,6 +40,18 @@ public final class Command {
     return run(env, command);
   }
 
+  /** Starts {@code scripts/spark-submit <jar> args…} in the background, its output to {@code log}. */
+  public static Process startSparkSubmit(Map<String, String> env, List<String> args, Path log) throws IOException {
+    List<String> command = new ArrayList<>(List.of("scripts/spark-submit", jar()));
+    command.addAll(args);
+    Files.createDirectories(log.getParent());
+    ProcessBuilder builder = new ProcessBuilder(command).directory(TestStack.projectDir().toFile())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().keySet().removeIf(k -> k.startsWith("FLEETLAKE_"));
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
   public static Result run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
     Path dir = TestStack.projectDir();
     Path out = Files.createTempFile("fleetlake-out", ".txt");

@@ -1,0 +1,122 @@
+package io.fleetlake.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetlake.testing.Command;
+import io.fleetlake.testing.LocalStackExtension;
+import io.fleetlake.testing.TestSpark;
+import io.fleetlake.testing.TestStack;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * ingest-locations as its own process while the simulator keeps producing; killed with SIGKILL three times
+ * mid-stream and restarted. Afterwards every Kafka offset of the topic is in bronze or quarantine exactly once.
+ */
+@ExtendWith(LocalStackExtension.class)
+class IngestCrashIT {
+  private static final String ROOT = "s3a://fleet-lake/crash-it";
+  private static final String TOPIC = "crash.it";
+
+  @Test
+  void killedThreeTimesMidStreamNothingLostNothingTwice() throws Exception {
+    TestStack stack = LocalStackExtension.stack();
+    SparkSession spark = TestSpark.session(stack.settings());
+    Map<String, String> env = new HashMap<>(TestStack.SECRETS);
+    env.put("FLEETLAKE_KAFKA_TOPIC", TOPIC);
+    env.put("FLEETLAKE_LAKE_ROOT", ROOT);
+    env.put("FLEETLAKE_STREAMING_TRIGGER_INTERVAL", "1 second");
+    env.put("FLEETLAKE_INGEST_MAX_OFFSETS_PER_TRIGGER", "1000");
+    Path logs = TestStack.projectDir().resolve("target/crash-it");
+
+    Process simulator = Command.startSparkSubmit(env, with(stack, "simulate", "--units", "30", "--days", "1",
+        "--malformed", "2", "--duplicates", "1", "--manifest", logs.resolve("manifest.json").toString(),
+        "--follow", "--speedup", "1800", "--follow-minutes", "4"), logs.resolve("simulate.log"));
+    List<Long> killedAt = new ArrayList<>();
+    try {
+      long seen = 0;
+      for (int kill = 1; kill <= 3; kill++) {
+        Process ingest = Command.startSparkSubmit(env, with(stack, "ingest-locations"), logs.resolve("ingest-" + kill + ".log"));
+        long target = seen + 500;
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> ingested(spark) >= target);
+        ingest.destroyForcibly(); // SIGKILL: no shutdown hook, no clean stop
+        ingest.waitFor(30, TimeUnit.SECONDS);
+        seen = ingested(spark);
+        killedAt.add(seen);
+      }
+    } finally {
+      simulator.destroy();
+      simulator.waitFor(60, TimeUnit.SECONDS);
+    }
+    Command.Result drain = Command.sparkSubmit(env, with(stack, "ingest-locations", "--available-now"));
+    assertEquals(0, drain.exitCode(), drain::toString);
+
+    Map<Integer, Long> endOffsets = endOffsets(stack.settings().kafka().bootstrapServers());
+    long produced = endOffsets.values().stream().mapToLong(Long::longValue).sum();
+    System.out.println("crash test: killed at " + killedAt + " ingested rows; " + produced + " records in " + endOffsets);
+    assertTrue(produced > killedAt.get(2), "records kept arriving after the last kill");
+
+    Dataset<Row> coordinates = spark.read().format("delta").load(ROOT + "/bronze/locations")
+        .select("kafka_partition", "kafka_offset")
+        .union(spark.read().format("delta").load(ROOT + "/bronze/locations_quarantine").select("kafka_partition", "kafka_offset"))
+        .cache();
+    assertEquals(produced, coordinates.count(), "every record once: none missing, none twice");
+    assertEquals(produced, coordinates.distinct().count());
+    String outside = endOffsets.entrySet().stream()
+        .map(e -> "(kafka_partition = " + e.getKey() + " AND kafka_offset >= " + e.getValue() + ")")
+        .collect(Collectors.joining(" OR "));
+    assertEquals(0, coordinates.filter("kafka_offset < 0 OR " + outside).count(), "only offsets the topic has");
+  }
+
+  private static long ingested(SparkSession spark) {
+    try {
+      return spark.read().format("delta").load(ROOT + "/bronze/locations").count()
+          + spark.read().format("delta").load(ROOT + "/bronze/locations_quarantine").count();
+    } catch (Exception notWrittenYet) {
+      return 0;
+    }
+  }
+
+  private static List<String> with(TestStack stack, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(stack.configArguments());
+    return all;
+  }
+
+  private static Map<Integer, Long> endOffsets(String bootstrap) throws Exception {
+    Properties properties = new Properties();
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(properties)) {
+      int partitions = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions().size();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest());
+      }
+      Map<Integer, Long> result = new HashMap<>();
+      for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : admin.listOffsets(latest).all().get().entrySet()) {
+        result.put(e.getKey().partition(), e.getValue().offset());
+      }
+      return result;
+    }
+  }
+}
