@@ -1,13 +1,20 @@
 package io.fleetlake.bronze;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_union;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.to_date;
 
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -60,6 +67,16 @@ public final class BronzeLocations {
     return kafkaRecords
         .select("key", "value", "topic", "partition", "offset", "timestamp")
         .mapPartitions((MapPartitionsFunction<Row, Row>) BronzeLocations::parsePartition, Encoders.row(PARSED));
+  }
+
+  /**
+   * Flags accepted pings whose unit_id is not among {@code knownUnits} with {@link QualityFlag#UNKNOWN_UNIT}.
+   */
+  public static Dataset<Row> flagUnknownUnits(Dataset<Row> parsed, Set<String> knownUnits) {
+    Column unknown = col("reason_code").isNull().and(not(col("unit_id").isin(knownUnits.toArray())));
+    return parsed.withColumn("quality_flags",
+        when(unknown, array_union(col("quality_flags"), array(lit(QualityFlag.UNKNOWN_UNIT.name()))))
+            .otherwise(col("quality_flags")));
   }
 
   /** The accepted pings, in bronze/locations' shape. */

@@ -1,19 +1,27 @@
 package io.fleetlake.bronze;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 
+import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.quality.QualityResults;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -28,8 +36,11 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
   /** Spark sets it on the thread that runs a query's batches. */
   private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
 
+  /** The quality rule that counts pings whose event_id repeats within the batch. */
+  public static final String DUPLICATE_EVENT_ID = "DUPLICATE_EVENT_ID";
+
   /** What one batch did, for the progress line. */
-  public record Summary(long records, long bronze, long quarantined, long flagged, double seconds) {}
+  public record Summary(long records, long bronze, long quarantined, long flagged, long repeated, double seconds) {}
 
   private final LakeSettings lake;
   private final Map<Long, Summary> summaries = new ConcurrentHashMap<>();
@@ -43,13 +54,28 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
     return summaries.remove(batchId);
   }
 
+  /** The unit ids of bronze/transport_units, if that table exists yet (poll-sources writes it). */
+  private Optional<Set<String>> knownUnits(SparkSession spark) {
+    String path = lake.table("bronze", "transport_units");
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return Optional.empty();
+    }
+    return Optional.of(new HashSet<>(spark.read().format("delta").load(path).select("unit_id").distinct()
+        .as(Encoders.STRING()).collectAsList()));
+  }
+
   @Override
   public void call(Dataset<Row> records, Long batchId) {
     long start = System.nanoTime();
     String queryId = Objects.requireNonNull(records.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY),
         "not inside a streaming query");
     String appId = "fleetlake.ingest-locations." + queryId;
-    Dataset<Row> parsed = BronzeLocations.parse(records).persist(StorageLevel.MEMORY_AND_DISK());
+    Optional<Set<String>> knownUnits = knownUnits(records.sparkSession());
+    Dataset<Row> parsed = BronzeLocations.parse(records);
+    if (knownUnits.isPresent()) {
+      parsed = BronzeLocations.flagUnknownUnits(parsed, knownUnits.get());
+    }
+    parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // one small job for every count: the batch grouped by outcome and by the set of flags it raised
       Map<String, Long> rejected = new HashMap<>();
@@ -72,6 +98,10 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
       }
       long quarantined = rejected.values().stream().mapToLong(Long::longValue).sum();
       long accepted = total - quarantined;
+      // a re-sent ping stays in bronze (silver removes it); here it is counted, within the batch
+      Row ids = parsed.filter(col("reason_code").isNull())
+          .agg(count("*"), countDistinct("event_id")).first();
+      long repeated = ids.getLong(0) - ids.getLong(1);
 
       DeltaWrites.appendOnce(BronzeLocations.accepted(parsed).repartition(col("event_date")),
           lake.table("bronze", BRONZE), appId, batchId, "event_date");
@@ -79,10 +109,17 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
           lake.table("bronze", QUARANTINE), appId, batchId, "ingest_date");
       List<QualityResults.RuleCount> counts = new ArrayList<>();
       counts.addAll(QualityResults.countsFor(RejectReason.class, QualityResults.Severity.HARD, total, rejected));
-      counts.addAll(QualityResults.countsFor(QualityFlag.class, QualityResults.Severity.SOFT, accepted, flagged));
+      for (QualityFlag flag : QualityFlag.values()) {
+        // unknown units can only be told once bronze/transport_units exists
+        long checked = flag == QualityFlag.UNKNOWN_UNIT && knownUnits.isEmpty() ? 0 : accepted;
+        counts.add(new QualityResults.RuleCount(flag.name(), QualityResults.Severity.SOFT, checked,
+            flagged.getOrDefault(flag.name(), 0L)));
+      }
+      counts.add(new QualityResults.RuleCount(DUPLICATE_EVENT_ID, QualityResults.Severity.SOFT, accepted, repeated));
       DeltaWrites.appendOnce(QualityResults.rows(records.sparkSession(), "bronze." + BRONZE, queryId, batchId, counts)
           .coalesce(1), lake.table("_quality", "results"), appId, batchId, "date");
-      summaries.put(batchId, new Summary(total, accepted, quarantined, flaggedRows, (System.nanoTime() - start) / 1e9));
+      summaries.put(batchId, new Summary(total, accepted, quarantined, flaggedRows, repeated,
+          (System.nanoTime() - start) / 1e9));
     } finally {
       parsed.unpersist();
     }

@@ -10,5 +10,7 @@ public enum QualityFlag {
   /** event_time more than 10 minutes after the record was read */
   FUTURE_EVENT_TIME,
   /** the Kafka key is not the ping's unit_id, so per-unit ordering in the topic does not hold */
-  KEY_NOT_UNIT_ID
+  KEY_NOT_UNIT_ID,
+  /** no such unit in bronze/transport_units (checked once that table exists) */
+  UNKNOWN_UNIT
 }

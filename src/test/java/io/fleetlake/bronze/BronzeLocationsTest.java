@@ -73,6 +73,15 @@ class BronzeLocationsTest {
   }
 
   @Test
+  void pingsOfUnitsNotInTheDimensionAreFlagged() {
+    List<List<Object>> flags = BronzeLocations.accepted(BronzeLocations.flagUnknownUnits(parsed, java.util.Set.of("MAR-001")))
+        .orderBy("event_id").select("quality_flags").collectAsList().stream().map(r -> r.getList(0)).toList();
+    assertEquals(List.of(List.of("NEGATIVE_SPEED", "UNKNOWN_UNIT"), List.of("UNKNOWN_UNIT")), flags);
+    assertEquals(0, BronzeLocations.accepted(BronzeLocations.flagUnknownUnits(parsed, java.util.Set.of("TER-007")))
+        .filter("array_contains(quality_flags, 'UNKNOWN_UNIT')").count());
+  }
+
+  @Test
   void everyRecordLandsInExactlyOneTable() {
     assertEquals(4, BronzeLocations.accepted(parsed).count() + BronzeLocations.quarantined(parsed).count());
   }

@@ -113,6 +113,11 @@ class IngestLocationsIT {
     assertEquals(manifest.get("expected_bronze_rows").asLong(), negative.getLong(1));
     long quarantinedByRules = results.filter("severity = 'hard'").groupBy().sum("rows_failed").first().getLong(0);
     assertEquals(manifest.get("expected_quarantine_rows").asLong(), quarantinedByRules);
+    // one batch here, so the re-sent pings are all counted within it
+    assertEquals(manifest.get("duplicate_pings").asLong(),
+        results.filter("rule = 'DUPLICATE_EVENT_ID'").groupBy().sum("rows_failed").first().getLong(0));
+    assertEquals(0L, results.filter("rule = 'UNKNOWN_UNIT'").groupBy().sum("rows_checked").first().getLong(0),
+        "no bronze/transport_units yet: unknown units are not checked");
   }
 
   @Test
@@ -126,7 +131,7 @@ class IngestLocationsIT {
       }
     }
     assertTrue(firstIngest.out().lines().anyMatch(l -> l.matches(
-        "batch 0: [0-9,]+ records → [0-9,]+ bronze \\([0-9,]+ flagged\\), [0-9,]+ quarantined; [0-9.]+ s; 0 behind")),
+        "batch 0: [0-9,]+ records → [0-9,]+ bronze \\([0-9,]+ flagged, [0-9,]+ repeated event_ids\\), [0-9,]+ quarantined; [0-9.]+ s; 0 behind")),
         firstIngest::toString);
   }
 
