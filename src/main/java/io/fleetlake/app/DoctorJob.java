@@ -20,11 +20,11 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -61,9 +61,9 @@ final class DoctorJob implements Job {
     }
     Settings settings = context.settings();
     List<CheckResult> results = new ArrayList<>();
-    for (java.util.function.Supplier<CheckResult> check : List.<java.util.function.Supplier<CheckResult>>of(
-        () -> checkLake(settings), () -> checkKafka(settings.kafka()),
-        () -> checkPostgres(settings.postgres()), () -> checkWeather(settings.weather()))) {
+    List<Supplier<CheckResult>> checks = List.of(() -> checkLake(settings), () -> checkKafka(settings.kafka()),
+        () -> checkPostgres(settings.postgres()), () -> checkWeather(settings.weather()));
+    for (Supplier<CheckResult> check : checks) {
       CheckResult result = check.get();
       context.out().println(result.line());
       context.out().flush();
@@ -216,5 +216,4 @@ final class DoctorJob implements Job {
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);
   }
-
 }

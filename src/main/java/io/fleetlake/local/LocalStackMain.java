@@ -25,6 +25,10 @@ public final class LocalStackMain {
     Path stage = Path.of("target", "local-stack");
     boolean purge = false;
     for (int i = 0; i < args.length; i++) {
+      if ((args[i].equals("--config") || args[i].equals("--stage")) && i + 1 >= args.length) {
+        System.err.println("local-stack: " + args[i] + " needs a value");
+        return 2;
+      }
       switch (args[i]) {
         case "--config" -> configs.add(Path.of(args[++i]));
         case "--stage" -> stage = Path.of(args[++i]);

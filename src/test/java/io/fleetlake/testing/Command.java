@@ -45,23 +45,23 @@ public final class Command {
     List<String> command = new ArrayList<>(List.of("scripts/spark-submit", jar()));
     command.addAll(args);
     Files.createDirectories(log.getParent());
-    ProcessBuilder builder = new ProcessBuilder(command).directory(TestStack.projectDir().toFile())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return builder(env, command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  /** In the project folder, with the caller's FLEETLAKE_ variables only. */
+  private static ProcessBuilder builder(Map<String, String> env, List<String> command) {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(TestStack.projectDir().toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("FLEETLAKE_"));
     builder.environment().putAll(env);
-    return builder.start();
+    return builder;
   }
 
   public static Result run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
-    Path dir = TestStack.projectDir();
     Path out = Files.createTempFile("fleetlake-out", ".txt");
     Path err = Files.createTempFile("fleetlake-err", ".txt");
     try {
-      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-          .redirectOutput(out.toFile()).redirectError(err.toFile());
-      builder.environment().keySet().removeIf(k -> k.startsWith("FLEETLAKE_"));
-      builder.environment().putAll(env);
-      Process process = builder.start();
+      Process process = builder(env, command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!process.waitFor(5, TimeUnit.MINUTES)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();

@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * manifest of what it produced; with {@code follow}, keeps producing live pings in scaled real time.
  */
 public final class FleetSimulator {
+  private static final ObjectMapper JSON = new ObjectMapper();
   /**
    * @param speedup simulated seconds per wall-clock second in follow mode
    * @param followFor how long to follow (wall clock); null to follow until stopped
@@ -63,7 +64,7 @@ public final class FleetSimulator {
       }
       producer.flush();
       Map<String, Object> counts = simulation.manifest(kafka.topic());
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(manifest.toFile(), counts);
+      JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(manifest.toFile(), counts);
       out.printf("kafka: %,d records to %s (%,d pings, %,d late, %,d duplicates, %,d malformed)%n",
           simulation.records().size(), kafka.topic(), counts.get("pings"), counts.get("late_pings"),
           counts.get("duplicate_pings"), counts.get("malformed_records"));
@@ -88,7 +89,7 @@ public final class FleetSimulator {
       for (Fleet.Member member : simulation.fleet().members()) {
         Instant eventTime = t.plusSeconds(member.pingOffsetSeconds() % 60);
         Itinerary.Fix fix = member.itinerary().at(eventTime, noise);
-        byte[] value = new ObjectMapper().valueToTree(Simulation.ping(member.unit(), eventTime, fix, 50)).toString()
+        byte[] value = JSON.valueToTree(Simulation.ping(member.unit(), eventTime, fix, 50)).toString()
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         producer.send(new ProducerRecord<>(kafka.topic(), member.unit().unitId(), value));
       }
