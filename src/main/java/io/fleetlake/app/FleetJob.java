@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 enum FleetJob {
   INGEST_LOCATIONS("ingest-locations", "stream: Kafka fleet.locations → bronze/locations (+ quarantine, quality results)",
       IngestLocationsJob.USAGE, IngestLocationsJob::new),
-  POLL_SOURCES("poll-sources", "stream, hourly: Postgres transport_units, unit_performance → bronze", 4),
+  POLL_SOURCES("poll-sources", "stream, hourly: Postgres transport_units, unit_performance → bronze",
+      PollSourcesJob.USAGE, PollSourcesJob::new),
   SILVER_DIMENSIONS("silver-dimensions", "stream: bronze polled tables → silver/dim_transport_units (SCD2), silver/unit_performance", 4),
   SILVER_LOCATIONS("silver-locations", "stream: bronze/locations → silver/locations_enriched (weather, unit attributes)", 5),
   GOLD("gold", "stream: silver → gold/unit_activity_hourly, gold/fleet_daily, gold/resource_usage_features", 6),

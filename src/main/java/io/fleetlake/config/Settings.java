@@ -22,6 +22,7 @@ public record Settings(
     WeatherSettings weather,
     StreamingSettings streaming,
     IngestSettings ingest,
+    PollSettings poll,
     LocalStackSettings localStack,
     Config config) {
 
@@ -30,18 +31,19 @@ public record Settings(
   }
 
   public static Settings from(Config config, Map<String, String> env) {
-    SettingsReader root = new SettingsReader(config, ConfigLoader.ROOT);
+    SettingsReader root = SettingsReader.of(config, ConfigLoader.ROOT);
     boolean devCredentials = root.flag("dev-credentials");
     return new Settings(
-        LakeSettings.read(new SettingsReader(config, "fleetlake.lake")),
-        SparkSettings.read(new SettingsReader(config, "fleetlake.spark")),
-        S3Settings.read(new SettingsReader(config, "fleetlake.s3"), env, devCredentials),
-        KafkaSettings.read(new SettingsReader(config, "fleetlake.kafka")),
-        PostgresSettings.read(new SettingsReader(config, "fleetlake.postgres"), env, devCredentials),
-        WeatherSettings.read(new SettingsReader(config, "fleetlake.weather")),
-        StreamingSettings.read(new SettingsReader(config, "fleetlake.streaming")),
-        IngestSettings.read(new SettingsReader(config, "fleetlake.ingest")),
-        LocalStackSettings.read(new SettingsReader(config, "fleetlake.local-stack")),
+        LakeSettings.read(SettingsReader.of(config, "fleetlake.lake")),
+        SparkSettings.read(SettingsReader.of(config, "fleetlake.spark")),
+        S3Settings.read(SettingsReader.of(config, "fleetlake.s3"), env, devCredentials),
+        KafkaSettings.read(SettingsReader.of(config, "fleetlake.kafka")),
+        PostgresSettings.read(SettingsReader.of(config, "fleetlake.postgres"), env, devCredentials),
+        WeatherSettings.read(SettingsReader.of(config, "fleetlake.weather")),
+        StreamingSettings.read(SettingsReader.of(config, "fleetlake.streaming")),
+        IngestSettings.read(SettingsReader.of(config, "fleetlake.ingest")),
+        PollSettings.read(SettingsReader.of(config, "fleetlake.poll")),
+        LocalStackSettings.read(SettingsReader.of(config, "fleetlake.local-stack")),
         config);
   }
 

@@ -19,9 +19,13 @@ final class SettingsReader {
   private final Config config;
   private final String prefix;
 
-  SettingsReader(Config config, String section) {
-    this.config = config.getConfig(section);
-    this.prefix = section + ".";
+  private SettingsReader(Config sectionConfig, String prefix) {
+    this.config = sectionConfig;
+    this.prefix = prefix;
+  }
+
+  static SettingsReader of(Config root, String section) {
+    return new SettingsReader(root.getConfig(section), section + ".");
   }
 
   String string(String key) {
@@ -127,6 +131,52 @@ final class SettingsReader {
       values.put(String.join(".", ConfigUtil.splitPath(e.getKey())), String.valueOf(unwrapped));
     }
     return values;
+  }
+
+  /** A list of strings, each a SQL identifier (letters, digits, underscore; no quoting games). */
+  List<String> identifiers(String key, int minSize) {
+    List<String> values;
+    try {
+      values = config.getStringList(key);
+    } catch (ConfigException.WrongType e) {
+      throw new InvalidSettingException(prefix + key, raw(key), "must be a list of column names, e.g. [unit_id]");
+    }
+    if (values.size() < minSize) {
+      throw new InvalidSettingException(prefix + key, values, "must name at least " + minSize + " column");
+    }
+    values.forEach(v -> identifier(key, v));
+    return List.copyOf(values);
+  }
+
+  String identifier(String key) {
+    return identifier(key, string(key));
+  }
+
+  private String identifier(String key, String value) {
+    if (!value.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+      throw new InvalidSettingException(prefix + key, value,
+          "must be a plain SQL identifier (letters, digits and _, not starting with a digit)");
+    }
+    return value;
+  }
+
+  boolean has(String key) {
+    return config.hasPath(key);
+  }
+
+  /** The objects of a list, each read by a reader of its own that names it by index in messages. */
+  List<SettingsReader> objects(String key) {
+    List<? extends Config> items;
+    try {
+      items = config.getConfigList(key);
+    } catch (ConfigException.WrongType e) {
+      throw new InvalidSettingException(prefix + key, "must be a list of objects");
+    }
+    List<SettingsReader> readers = new java.util.ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      readers.add(new SettingsReader(items.get(i), prefix + key + "[" + i + "]."));
+    }
+    return readers;
   }
 
   String fullKey(String key) {

@@ -125,6 +125,21 @@ public final class LocalStack {
     }
   }
 
+  /** Stops one server (tests of outages), by the pid {@code up} recorded. */
+  public void stop(String name) throws IOException {
+    server(name).stop();
+  }
+
+  /** Starts one stopped server again, with its data as it was. */
+  public void start(String name) throws IOException, InterruptedException {
+    server(name).start();
+  }
+
+  private LocalServer server(String name) {
+    return servers.stream().filter(s -> s.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no server " + name));
+  }
+
   /** Stops exactly what {@code up} started (by the pids it recorded); with {@code purge}, deletes the data too. */
   public void down(PrintStream out, boolean purge) throws IOException {
     for (LocalServer server : servers) {

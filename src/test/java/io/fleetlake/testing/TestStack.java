@@ -65,6 +65,11 @@ public final class TestStack implements AutoCloseable {
     return List.of("--config", projectDir().resolve("conf/local.conf").toString(), "--config", overlay.toString());
   }
 
+  /** The servers themselves, e.g. to stop and start one for an outage. */
+  public LocalStack servers() {
+    return stack;
+  }
+
   public Path dir() {
     return stack.dir();
   }

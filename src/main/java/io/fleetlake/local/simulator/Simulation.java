@@ -200,8 +200,8 @@ public final class Simulation {
 
   /**
    * One row per unit and day, written in the evening of that day; fuel (or energy) follows distance, the unit
-   * type, the payload and the weather, so that a model has something real to learn. 5 % are revised a day or
-   * two later.
+   * type, the payload and the weather, so that a model has something real to learn. 5 % are revised hours later
+   * (within the period).
    */
   private void addPerformance(TransportUnit unit, List<Instant> times, List<Itinerary.Fix> fixes, SplittableRandom random) {
     for (int day = 0; day < options.days(); day++) {
@@ -240,13 +240,16 @@ public final class Simulation {
       boolean revised = random.nextInt(100) < 5;
       Instant written = dayStart.plus(Duration.ofMinutes(random.nextInt(18 * 60, 24 * 60 - 1)));
       double distance = round1(km);
+      Instant revisedAt = written.plus(Duration.ofHours(random.nextInt(2, 20)));
+      // revisions come later, but never after the simulated period (that would be the future)
+      revised = revised && revisedAt.isBefore(end());
       if (revised) {
         // a late correction of the odometer, and so of everything derived from it
         double correction = random.nextDouble(0.97, 1.03);
         distance = round1(km * correction);
         fuel = fuel == null ? null : round1(fuel * correction);
         energy = energy == null ? null : round1(energy * correction);
-        written = written.plus(Duration.ofHours(random.nextInt(20, 48)));
+        written = revisedAt;
       }
       performance.add(new PerformanceDay(unit.unitId(), date, distance, fuel, energy, engineHours,
           round1(random.nextDouble(0.1, 1.5)), round1(engineTemp(unit.type()) + weather.temperatureC() * 0.3),
