@@ -191,6 +191,27 @@ class SettingsTest {
   }
 
   @Test
+  void polledTableNamesMustBePlainIdentifiers() throws IOException {
+    Path file = conf("fleetlake.poll.tables = [ { table = \"units; DROP TABLE x\", key = [unit_id], cursor = updated_at } ]");
+    InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> Settings.load(List.of(file), Map.of()));
+    assertEquals("Invalid setting fleetlake.poll.tables[0].table = \"units; DROP TABLE x\": must be a plain SQL identifier "
+        + "(letters, digits and _, not starting with a digit)", e.getMessage());
+    Path noKey = conf("fleetlake.poll.tables = [ { table = units, key = [], cursor = updated_at } ]");
+    assertEquals("Invalid setting fleetlake.poll.tables[0].key = []: must name at least 1 column",
+        assertThrows(InvalidSettingException.class, () -> Settings.load(List.of(noKey), Map.of())).getMessage());
+  }
+
+  @Test
+  void theDefaultPolledTablesAreTheTwoSourceTables() {
+    PollSettings poll = Settings.load(List.of(), Map.of()).poll();
+    assertEquals(List.of(new PollSettings.PolledTable("public", "transport_units", List.of("unit_id"), "updated_at", List.of(),
+            "transport_units"),
+        new PollSettings.PolledTable("public", "unit_performance", List.of("unit_id", "stat_date"), "updated_at",
+            List.of("stat_date"), "unit_performance")), poll.tables());
+    assertEquals("\"public\".\"transport_units\"", poll.tables().get(0).qualifiedName());
+  }
+
+  @Test
   void strayFleetlakeVariablesAreReported() {
     assertEquals(List.of("FLEETLAKE_KAFKA_TOPICS"), ConfigLoader.unusedEnvironmentVariables(
         Map.of("FLEETLAKE_KAFKA_TOPICS", "x", "FLEETLAKE_KAFKA_TOPIC", "y", Secrets.POSTGRES_PASSWORD, "z", "HOME", "/root")));

@@ -11,6 +11,7 @@ import io.fleetlake.config.PollSettings;
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.sources.TablePoller;
+import io.fleetlake.testing.Command;
 import io.fleetlake.testing.LocalStackExtension;
 import io.fleetlake.testing.TestSpark;
 import io.fleetlake.testing.TestStack;
@@ -202,6 +203,43 @@ class PollSourcesIT {
     assertSameRows(source(units).select("unit_id", "name", "company_id", "active", "updated_at"),
         latestInBronze(units, "unit_id", "name", "company_id", "active", "updated_at"));
     assertEquals(bronze(units).count(), bronze(units).select("unit_id", "updated_at").distinct().count(), "no version twice");
+  }
+
+  @Test
+  @Order(7)
+  void theJobsThroughTheJarPollThenBuildTheDimension() throws Exception {
+    Map<String, String> env = new HashMap<>(TestStack.SECRETS);
+    env.put("FLEETLAKE_LAKE_ROOT", ROOT);
+    List<String> config = List.of("--config", "conf/local.conf", "--config", "target/it-stack.conf",
+        "--config", "target/poll-it.conf");
+    sql("UPDATE poll_it.transport_units SET company_id = 7, updated_at = now() WHERE unit_id = 'TER-006'");
+    Command.Result poll = Command.sparkSubmit(env, with("poll-sources", "--available-now", config));
+    assertEquals(0, poll.exitCode(), poll::toString);
+    assertTrue(poll.out().contains("poll transport_units: "), poll::toString);
+    assertTrue(poll.out().contains(" 1 new versions → bronze/transport_units"), poll::toString);
+
+    Command.Result silver = Command.sparkSubmit(env, with("silver-dimensions", "--available-now", config));
+    assertEquals(0, silver.exitCode(), silver::toString);
+    Dataset<Row> dimension = spark.read().format("delta").load(ROOT + "/silver/dim_transport_units");
+    assertEquals(11, dimension.filter("is_current").count());
+    assertEquals(List.of(2L, 2L, 2L, 2L), List.of("TER-001", "TER-004", "TER-006", "TER-010").stream()
+        .map(u -> dimension.filter("unit_id = '" + u + "'").count()).toList());
+    assertSameRows(source(units).select("unit_id", "name", "company_id", "active"),
+        dimension.filter("is_current").select("unit_id", "name", "company_id", "active"));
+    assertEquals(25, spark.read().format("delta").load(ROOT + "/silver/unit_performance").count());
+
+    env.put("FLEETLAKE_POSTGRES_PASSWORD", "wrong-password-9");
+    Command.Result refused = Command.sparkSubmit(env, with("poll-sources", "--available-now", config));
+    assertEquals(1, refused.exitCode(), refused::toString);
+    assertTrue(refused.out().contains("poll transport_units failed: FATAL: password authentication failed for user \"fleet\" "
+        + "(host 127.0.0.1:" + settings.postgres().port() + ", database fleet, table poll_it.transport_units)"), refused::toString);
+    assertFalse(refused.all().contains("wrong-password-9"));
+  }
+
+  private static List<String> with(String job, String option, List<String> config) {
+    List<String> args = new ArrayList<>(List.of(job, option));
+    args.addAll(config);
+    return args;
   }
 
   @Test

@@ -1,0 +1,83 @@
+package io.fleetlake.app;
+
+import io.delta.tables.DeltaTable;
+import io.fleetlake.config.Settings;
+import io.fleetlake.lake.SparkSessions;
+import io.fleetlake.silver.SilverDimensions;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * bronze/transport_units → silver/dim_transport_units (SCD type 2) and bronze/unit_performance →
+ * silver/unit_performance (latest version per unit and day), as two streaming queries of one application.
+ *
+ * <pre>
+ * silver-dimensions: batch 0 of dim_transport_units: 60 bronze rows, versions of 60 units rebuilt
+ * silver-dimensions: batch 0 of unit_performance: 120 bronze rows merged
+ * </pre>
+ */
+final class SilverDimensionsJob implements Job {
+  static final String USAGE = """
+      Usage: silver-dimensions [--available-now] [--config FILE]
+        Streams bronze/transport_units into silver/dim_transport_units (one row per version: valid_from,
+        valid_to, is_current, version, version_key) and bronze/unit_performance into silver/unit_performance
+        (the latest version of each unit and day). Run poll-sources first.""";
+
+  @Override
+  public int run(JobContext context) throws Exception {
+    if (!context.args().isEmpty()) {
+      throw new UsageException("unknown arguments " + context.args());
+    }
+    Settings settings = context.settings();
+    SparkSession spark = SparkSessions.create(settings, context.jobName());
+    try {
+      for (String table : List.of("transport_units", "unit_performance")) {
+        if (!DeltaTable.isDeltaTable(spark, settings.lake().table("bronze", table))) {
+          context.out().println("silver-dimensions: bronze/" + table + " does not exist yet: run poll-sources first");
+          return Main.FAILED;
+        }
+      }
+      SilverDimensions silver = new SilverDimensions(settings.lake());
+      PrintStream out = context.out();
+      StreamingQuery units = start(spark, settings, context, SilverDimensions.DIM_UNITS, "transport_units",
+          (batch, id) -> {
+            long rows = batch.count();
+            long rebuilt = silver.upsertUnitVersions(batch);
+            out.printf("silver-dimensions: batch %d of %s: %,d bronze rows, versions of %,d units rebuilt%n", id,
+                SilverDimensions.DIM_UNITS, rows, rebuilt);
+            out.flush();
+          });
+      StreamingQuery performance = start(spark, settings, context, SilverDimensions.PERFORMANCE, "unit_performance",
+          (batch, id) -> {
+            long rows = batch.count();
+            silver.upsertLatestPerformance(batch);
+            out.printf("silver-dimensions: batch %d of %s: %,d bronze rows merged%n", id, SilverDimensions.PERFORMANCE, rows);
+            out.flush();
+          });
+      units.awaitTermination();
+      performance.awaitTermination();
+      return Main.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static StreamingQuery start(SparkSession spark, Settings settings, JobContext context, String query,
+                                      String bronzeTable, VoidFunction2<Dataset<Row>, Long> writer) throws Exception {
+    return spark.readStream().format("delta").load(settings.lake().table("bronze", bronzeTable))
+        .writeStream()
+        .queryName("silver-dimensions-" + query)
+        .option("checkpointLocation", settings.lake().checkpoint("silver-dimensions", query))
+        .foreachBatch(writer)
+        .trigger(context.availableNow()
+            ? Trigger.AvailableNow()
+            : Trigger.ProcessingTime(settings.streaming().triggerInterval().toMillis()))
+        .start();
+  }
+}

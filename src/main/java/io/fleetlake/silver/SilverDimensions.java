@@ -1,0 +1,77 @@
+package io.fleetlake.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import io.delta.tables.DeltaTable;
+import io.fleetlake.config.LakeSettings;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * The micro-batch writers of silver-dimensions. Both are idempotent: a replayed or repeated batch, or rows
+ * that arrive out of order, leave the same silver tables.
+ */
+public final class SilverDimensions {
+  public static final String DIM_UNITS = "dim_transport_units";
+  public static final String PERFORMANCE = "unit_performance";
+
+  private final LakeSettings lake;
+
+  public SilverDimensions(LakeSettings lake) {
+    this.lake = lake;
+  }
+
+  /**
+   * Rebuilds the versions of every unit in {@code batch} from all its bronze rows and puts them in place of that
+   * unit's rows in silver/dim_transport_units (MERGE on unit_id and valid_from; versions that no longer
+   * exist, because an older row arrived late, are deleted).
+   */
+  public long upsertUnitVersions(Dataset<Row> batch) {
+    SparkSession spark = batch.sparkSession();
+    List<String> units = batch.select(UnitDimension.KEY).distinct().as(Encoders.STRING()).collectAsList();
+    if (units.isEmpty()) {
+      return 0;
+    }
+    Dataset<Row> bronze = spark.read().format("delta").load(lake.table("bronze", "transport_units"))
+        .filter(col(UnitDimension.KEY).isin(units.toArray()));
+    Dataset<Row> versions = UnitDimension.versions(bronze);
+    String path = lake.table("silver", DIM_UNITS);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      versions.write().format("delta").mode("append").save(path);
+      return units.size();
+    }
+    String affected = units.stream().map(u -> "'" + u.replace("'", "''") + "'").collect(Collectors.joining(", "));
+    DeltaTable.forPath(spark, path).as("t")
+        .merge(versions.as("s"), "t.unit_id = s.unit_id AND t.valid_from = s.valid_from")
+        .whenMatched().updateAll()
+        .whenNotMatched().insertAll()
+        .whenNotMatchedBySource("t.unit_id IN (" + affected + ")").delete()
+        .execute();
+    return units.size();
+  }
+
+  /** The latest version of each (unit_id, stat_date) in {@code batch} into silver/unit_performance. */
+  public void upsertLatestPerformance(Dataset<Row> batch) {
+    SparkSession spark = batch.sparkSession();
+    Dataset<Row> latest = batch
+        .withColumn("n", row_number().over(Window.partitionBy("unit_id", "stat_date").orderBy(col("updated_at").desc())))
+        .filter("n = 1").drop("n");
+    String path = lake.table("silver", PERFORMANCE);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      latest.write().format("delta").mode("append").partitionBy("stat_date").save(path);
+      return;
+    }
+    DeltaTable.forPath(spark, path).as("t")
+        .merge(latest.as("s"), "t.unit_id = s.unit_id AND t.stat_date = s.stat_date")
+        // a revision arriving before an older row must not be overwritten by it
+        .whenMatched("s.updated_at > t.updated_at").updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+  }
+}

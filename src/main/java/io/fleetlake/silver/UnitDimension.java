@@ -1,0 +1,97 @@
+package io.fleetlake.silver;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * silver/dim_transport_units, slowly changing dimension type 2: one row per version of a unit's description,
+ * valid from its updated_at until the next version's ({@code valid_to} null and {@code is_current} true for
+ * the latest). Pure transforms over bronze/transport_units rows.
+ *
+ * <pre>
+ * bronze: TER-001 company 1 @ 10:00 | TER-001 company 1 @ 11:00 (only updated_at bumped) | TER-001 company 2 @ 12:00
+ * silver: TER-001 company 1 valid 10:00–12:00 version 1 | TER-001 company 2 valid 12:00–∞ version 2, current
+ * </pre>
+ *
+ * A version is built from all bronze rows of a unit at once, so rows that arrive out of order or twice give
+ * the same versions as rows that arrive once and in order.
+ */
+public final class UnitDimension {
+  public static final String KEY = "unit_id";
+  public static final String CURSOR = "updated_at";
+  /** Columns of bronze that are no attribute of the unit. */
+  private static final Set<String> NOT_TRACKED = Set.of(KEY, CURSOR, "_polled_at");
+
+  private UnitDimension() {}
+
+  /** The attributes whose change makes a new version: every bronze column but the key, cursor and poll time. */
+  public static List<String> trackedAttributes(Dataset<Row> bronze) {
+    return Arrays.stream(bronze.columns()).filter(c -> !NOT_TRACKED.contains(c)).toList();
+  }
+
+  /** Every version of the units in {@code bronze}, from all their polled rows. */
+  public static Dataset<Row> versions(Dataset<Row> bronze) {
+    List<String> tracked = trackedAttributes(bronze);
+    WindowSpec byTime = Window.partitionBy(KEY).orderBy(CURSOR);
+    List<Column> hashed = new ArrayList<>();
+    for (String attribute : tracked) {
+      // null and "" must differ: a marker that no value carries
+      hashed.add(coalesce(col(attribute).cast("string"), lit("\u0000null")));
+    }
+    Dataset<Row> described = bronze
+        .dropDuplicates(KEY, CURSOR)
+        .withColumn("attributes_hash", sha2(concat_ws("\u0001", hashed.toArray(new Column[0])), 256));
+    Dataset<Row> changes = described
+        .withColumn("previous_hash", lag("attributes_hash", 1).over(byTime))
+        .filter(col("previous_hash").isNull().or(col("previous_hash").notEqual(col("attributes_hash"))));
+    List<Column> output = new ArrayList<>();
+    output.add(col(KEY));
+    tracked.forEach(a -> output.add(col(a)));
+    output.add(col(CURSOR).as("valid_from"));
+    output.add(lead(CURSOR, 1).over(byTime).as("valid_to"));
+    output.add(lead(CURSOR, 1).over(byTime).isNull().as("is_current"));
+    output.add(row_number().over(byTime).as("version"));
+    output.add(xxhash64(col(KEY), col(CURSOR)).as("version_key"));
+    return changes.select(output.toArray(new Column[0]));
+  }
+
+  /**
+   * The version of each event's unit valid at the event's time: {@code events} with the dimension's columns
+   * (prefixed by nothing; the events' own columns win on a clash). Events of units without a valid version
+   * keep null attributes.
+   */
+  public static Dataset<Row> asOf(Dataset<Row> events, String unitColumn, String timeColumn, Dataset<Row> dimension) {
+    Dataset<Row> dim = dimension.alias("dim");
+    Column valid = events.col(unitColumn).equalTo(dim.col(KEY))
+        .and(events.col(timeColumn).geq(dim.col("valid_from")))
+        .and(dim.col("valid_to").isNull().or(events.col(timeColumn).lt(dim.col("valid_to"))));
+    List<Column> columns = new ArrayList<>();
+    for (String c : events.columns()) {
+      columns.add(events.col(c));
+    }
+    Set<String> taken = Set.of(events.columns());
+    for (String c : dimension.columns()) {
+      if (!taken.contains(c) && !c.equals(KEY)) {
+        columns.add(dim.col(c));
+      }
+    }
+    return events.join(dim, valid, "left").select(columns.toArray(new Column[0]));
+  }
+}
