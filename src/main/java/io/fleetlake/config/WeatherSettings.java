@@ -1,14 +1,54 @@
 package io.fleetlake.config;
 
+import java.time.Duration;
+
 /**
- * An Open-Meteo-compatible weather API. Open-Meteo serves recent days and history from two hosts.
+ * An Open-Meteo-compatible weather API and how fleetlake uses it. Open-Meteo serves recent days and history
+ * from two hosts.
  *
  * @param baseUrl serves {@code /v1/forecast}
  * @param archiveBaseUrl serves {@code /v1/archive}
+ * @param gridDegrees pings are grouped in cells of this size; one cell-day is fetched and cached once
+ * @param cellsPerCall locations asked in one call (the API takes up to 1,000)
+ * @param callsPerMinute client-side limit, well under the free tier's 600
+ * @param archiveAfterDays days older than this come from the archive, newer from the forecast API
+ * @param maxAttempts tries of a call that fails for a transient reason (5xx, 429, timeout, broken answer)
+ * @param circuitFailures consecutive failed calls that open the circuit: no calls for {@code circuitCooldown}
  */
-public record WeatherSettings(String baseUrl, String archiveBaseUrl) {
+public record WeatherSettings(
+    String baseUrl,
+    String archiveBaseUrl,
+    double gridDegrees,
+    int cellsPerCall,
+    int callsPerMinute,
+    int archiveAfterDays,
+    int maxAttempts,
+    Duration backoff,
+    Duration connectTimeout,
+    Duration readTimeout,
+    int circuitFailures,
+    Duration circuitCooldown,
+    int cacheEntries) implements java.io.Serializable {
+
   static WeatherSettings read(SettingsReader reader) {
-    return new WeatherSettings(reader.httpUrl("base-url"), reader.httpUrl("archive-base-url"));
+    double grid;
+    try {
+      grid = Double.parseDouble(reader.string("grid-degrees"));
+    } catch (NumberFormatException e) {
+      throw new InvalidSettingException(reader.fullKey("grid-degrees"), reader.string("grid-degrees"), "must be a number of degrees");
+    }
+    if (!(grid >= 0.001 && grid <= 5)) {
+      throw new InvalidSettingException(reader.fullKey("grid-degrees"), grid, "must be between 0.001 and 5 degrees");
+    }
+    int cells = reader.intAtLeast("cells-per-call", 1);
+    if (cells > 1000) {
+      throw new InvalidSettingException(reader.fullKey("cells-per-call"), cells, "must be at most 1000 (the API's limit)");
+    }
+    return new WeatherSettings(reader.httpUrl("base-url"), reader.httpUrl("archive-base-url"), grid, cells,
+        reader.intAtLeast("calls-per-minute", 1), reader.intAtLeast("archive-after-days", 0),
+        reader.intAtLeast("max-attempts", 1), reader.positiveDuration("backoff"), reader.positiveDuration("connect-timeout"),
+        reader.positiveDuration("read-timeout"), reader.intAtLeast("circuit-failures", 1),
+        reader.positiveDuration("circuit-cooldown"), reader.intAtLeast("cache-entries", 1));
   }
 
   public String forecastUrl() {
