@@ -1,0 +1,118 @@
+package io.fleetlake.enrich;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetlake.config.Settings;
+import io.fleetlake.config.WeatherSettings;
+import io.fleetlake.local.weather.WeatherServer;
+import io.fleetlake.testing.TestSpark;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Enrichment per partition and the weather_at UDF, on Spark, against the real weather server on loopback. */
+class WeatherEnrichmentTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static WeatherServer server;
+  private static WeatherSettings settings;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() throws Exception {
+    spark = TestSpark.session();
+    server = WeatherServer.start("127.0.0.1", 0, 0);
+    String url = "http://127.0.0.1:" + server.port();
+    settings = Settings.load(List.of(), Map.of("FLEETLAKE_WEATHER_BASE_URL", url, "FLEETLAKE_WEATHER_ARCHIVE_BASE_URL", url,
+        "FLEETLAKE_WEATHER_BACKOFF", "10 milliseconds", "FLEETLAKE_WEATHER_MAX_ATTEMPTS", "2",
+        "FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "60000", "FLEETLAKE_WEATHER_CIRCUIT_FAILURES", "100")).weather();
+    WeatherEnrichment.registerFunction(spark, settings);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void reset() throws Exception {
+    admin("/admin/reset");
+  }
+
+  private static void admin(String pathAndQuery) throws Exception {
+    HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+  }
+
+  private static int calls() throws Exception {
+    return new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/admin/stats")).build(), HttpResponse.BodyHandlers.ofString())
+        .body()).get("calls").asInt();
+  }
+
+  /** Pings on {@code day}: four in one 0.1° cell at different hours, two in another, one without position. */
+  private static Dataset<Row> pings(LocalDate day, double lat) {
+    return spark.sql(String.format(java.util.Locale.ROOT, """
+        SELECT * FROM VALUES
+          ('e1', %1$.2f, 13.41D, TIMESTAMP '%2$s 00:10:00'), ('e2', %1$.2f, 13.42D, TIMESTAMP '%2$s 06:10:00'),
+          ('e3', %3$.2f, 13.40D, TIMESTAMP '%2$s 12:10:00'), ('e4', %1$.2f, 13.41D, TIMESTAMP '%2$s 23:59:00'),
+          ('e5', 48.85D, 2.35D, TIMESTAMP '%2$s 09:00:00'), ('e6', 48.86D, 2.36D, TIMESTAMP '%2$s 10:00:00'),
+          ('e7', CAST(NULL AS DOUBLE), 2.35D, TIMESTAMP '%2$s 10:00:00')
+        AS t(event_id, lat, lon, event_time)""", lat, day, lat + 0.01));
+  }
+
+  @Test
+  void rowsSharingACellAndDayCostOneCallBetweenThem() throws Exception {
+    LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    Dataset<Row> enriched = WeatherEnrichment.enrich(pings(day, 52.52).repartition(1), "lat", "lon", "event_time", settings);
+    List<Row> rows = enriched.orderBy("event_id").collectAsList();
+    assertEquals(7, rows.size());
+    assertEquals(1, calls(), "two cells of one day: one call");
+    for (Row row : rows.subList(0, 6)) {
+      assertEquals(WeatherEnrichment.OK, row.getString(row.fieldIndex(WeatherEnrichment.STATUS)), row.toString());
+      assertTrue(!row.isNullAt(row.fieldIndex("temperature_c")));
+    }
+    assertEquals(WeatherEnrichment.MISSING, rows.get(6).getString(rows.get(6).fieldIndex(WeatherEnrichment.STATUS)));
+    WeatherEnrichment.enrich(pings(day, 52.52), "lat", "lon", "event_time", settings).count();
+    assertEquals(1, calls(), "again: all from the executor's cache");
+  }
+
+  @Test
+  void whenTheApiFailsNoRowIsLostAndALaterRunFillsThemIn() throws Exception {
+    LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(2);
+    admin("/admin/faults?kind=status&status=500&count=10");
+    Dataset<Row> failed = WeatherEnrichment.enrich(pings(day, 47.0).repartition(1), "lat", "lon", "event_time", settings);
+    assertEquals(7, failed.count());
+    assertEquals(6, failed.filter("weather_status = 'failed' AND temperature_c IS NULL").count());
+    assertTrue(failed.filter("weather_status = 'failed'").first().getString(failed.schema().fieldIndex("weather_error"))
+        .startsWith("HTTP 500"));
+    admin("/admin/reset");
+    Dataset<Row> again = WeatherEnrichment.enrich(failed, "lat", "lon", "event_time", settings);
+    assertEquals(6, again.filter("weather_status = 'ok'").count());
+    assertEquals(7, again.count());
+  }
+
+  @Test
+  void weatherAtWorksFromSqlAndGoesThroughTheSameCache() throws Exception {
+    LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(3);
+    pings(day, 40.0).createOrReplaceTempView("pings_for_udf");
+    List<Row> rows = spark.sql("SELECT event_id, weather_at(lat, lon, event_time).temperature_c AS t, "
+        + "weather_at(lat, lon, event_time).weather_status AS s FROM pings_for_udf WHERE lat IS NOT NULL").collectAsList();
+    assertEquals(6, rows.size());
+    rows.forEach(r -> assertEquals(WeatherEnrichment.OK, r.getString(2), r.toString()));
+    assertTrue(calls() <= 2, "one call per cell-day at most, not per row: " + calls());
+  }
+}
