@@ -74,13 +74,14 @@ public final class UnitDimension {
 
   /**
    * The version of each event's unit valid at the event's time: {@code events} with the dimension's columns
-   * (prefixed by nothing; the events' own columns win on a clash). Events of units without a valid version
-   * keep null attributes.
+   * (the events' own columns win on a clash). Before a unit's first known version, that first version applies:
+   * the unit existed with some description, and the first one seen is the best guess. Events of units the
+   * dimension does not know keep null attributes.
    */
   public static Dataset<Row> asOf(Dataset<Row> events, String unitColumn, String timeColumn, Dataset<Row> dimension) {
     Dataset<Row> dim = dimension.alias("dim");
     Column valid = events.col(unitColumn).equalTo(dim.col(KEY))
-        .and(events.col(timeColumn).geq(dim.col("valid_from")))
+        .and(events.col(timeColumn).geq(dim.col("valid_from")).or(dim.col("version").equalTo(1)))
         .and(dim.col("valid_to").isNull().or(events.col(timeColumn).lt(dim.col("valid_to"))));
     List<Column> columns = new ArrayList<>();
     for (String c : events.columns()) {

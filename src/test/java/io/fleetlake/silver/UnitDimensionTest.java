@@ -96,7 +96,7 @@ class UnitDimensionTest {
     Dataset<Row> enriched = UnitDimension.asOf(events, "unit_id", "event_time", UnitDimension.versions(history()))
         .select("event_id", "company_id", "active", "version");
     Dataset<Row> expected = spark.sql("""
-        SELECT * FROM VALUES ('e0', CAST(NULL AS INT), CAST(NULL AS BOOLEAN), CAST(NULL AS INT)),
+        SELECT * FROM VALUES ('e0', 1, true, 1),
           ('e1', 1, true, 1), ('e2', 2, true, 2), ('e3', 2, false, 3), ('e4', NULL, NULL, NULL)
         AS t(event_id, company_id, active, version)""");
     assertSameRows(spark.createDataFrame(expected.collectAsList(), enriched.schema()), enriched);

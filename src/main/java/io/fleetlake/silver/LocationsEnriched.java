@@ -1,0 +1,204 @@
+package io.fleetlake.silver;
+
+import static org.apache.spark.sql.functions.asin;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.cos;
+import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.radians;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.sin;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.unix_micros;
+
+import io.delta.tables.DeltaTable;
+import io.fleetlake.config.LakeSettings;
+import io.fleetlake.config.WeatherSettings;
+import io.fleetlake.enrich.WeatherEnrichment;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * bronze/locations → silver/locations_enriched, one micro-batch at a time: each ping once (by event_id), with
+ * its unit's attributes as of event_time, the weather at its place and hour, and the distance and time since
+ * the unit's previous ping. A ping that arrives late (out of order) also corrects the previous-ping columns of
+ * the unit's pings after it, within {@code horizonDays}; the result equals one computation over all pings.
+ */
+public final class LocationsEnriched {
+  public static final String TABLE = "locations_enriched";
+  private static final double EARTH_RADIUS_KM = 6371.0088;
+  private static final List<String> PREVIOUS = List.of("prev_event_time", "seconds_since_prev", "distance_km_since_prev");
+  private static final List<String> PING = List.of("event_id", "unit_id", "event_time", "lat", "lon", "speed_kmh",
+      "heading_deg", "altitude_m", "fuel_level_pct", "quality_flags", "kafka_partition", "kafka_offset", "ingest_time");
+  /** The unit's attributes in silver, with fixed types so that batches before and after the dimension agree. */
+  private static final java.util.Map<String, String> UNIT = unitTypes();
+
+  private static java.util.Map<String, String> unitTypes() {
+    java.util.Map<String, String> types = new java.util.LinkedHashMap<>();
+    for (String c : List.of("name", "unit_type", "manufacturer", "model", "company_name", "fuel_type", "home_base")) {
+      types.put(c, "string");
+    }
+    types.put("company_id", "int");
+    types.put("max_payload_kg", "double");
+    types.put("active", "boolean");
+    types.put("version_key", "long");
+    return types;
+  }
+
+  /** What a batch did, for the progress line. */
+  public record Summary(long rowsIn, long inserted, long duplicates, long recomputed, long weatherFixed) {}
+
+  private final LakeSettings lake;
+  private final WeatherSettings weather;
+  private final int horizonDays;
+
+  public LocationsEnriched(LakeSettings lake, WeatherSettings weather, int horizonDays) {
+    this.lake = lake;
+    this.weather = weather;
+    this.horizonDays = horizonDays;
+  }
+
+  /** Time and great-circle distance since the unit's previous ping, over whatever pings are given. */
+  public static Dataset<Row> withPreviousPing(Dataset<Row> pings) {
+    var byUnit = Window.partitionBy("unit_id").orderBy("event_time", "event_id");
+    Column prevLat = lag("lat", 1).over(byUnit);
+    Column prevLon = lag("lon", 1).over(byUnit);
+    Column a = pow(sin(radians(col("lat").minus(prevLat)).divide(2)), 2)
+        .plus(cos(radians(prevLat)).multiply(cos(radians(col("lat")))).multiply(pow(sin(radians(col("lon").minus(prevLon)).divide(2)), 2)));
+    return pings
+        .withColumn("prev_event_time", lag("event_time", 1).over(byUnit))
+        .withColumn("seconds_since_prev",
+            unix_micros(col("event_time")).minus(unix_micros(col("prev_event_time"))).divide(1_000_000L).cast("long"))
+        .withColumn("distance_km_since_prev", round(asin(sqrt(a)).multiply(2 * EARTH_RADIUS_KM), 4));
+  }
+
+  public Summary upsert(Dataset<Row> bronzeBatch) {
+    SparkSession spark = bronzeBatch.sparkSession();
+    String path = lake.table("silver", TABLE);
+    boolean exists = DeltaTable.isDeltaTable(spark, path);
+    Dataset<Row> batch = bronzeBatch.select(PING.stream().map(c -> col(c)).toArray(Column[]::new))
+        .dropDuplicates("event_id").persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long rowsIn = bronzeBatch.count();
+      Dataset<Row> silver = exists ? spark.read().format("delta").load(path) : null;
+      Dataset<Row> fresh = batch;
+      if (exists) {
+        // a re-sent ping has the same event_time, so its twin is in the same event_date partition
+        Dataset<Row> dates = batch.select(to_date(col("event_time")).as("event_date")).distinct();
+        Dataset<Row> known = silver.join(dates, "event_date").select(col("event_id").as("known_id"));
+        fresh = batch.join(known, col("event_id").equalTo(col("known_id")), "left_anti");
+      }
+      // checkpointed, not cached: the MERGEs below refresh every cached plan that reads silver, which would
+      // make the new pings vanish from their own batch
+      fresh = fresh.localCheckpoint(true);
+      long inserted = fresh.count();
+      long corrected = 0;
+      if (inserted > 0) {
+        Dataset<Row> context = fresh.select("event_id", "unit_id", "event_time", "lat", "lon");
+        Dataset<Row> earliest = fresh.groupBy("unit_id").agg(min("event_time").as("from_time"));
+        if (exists) {
+          // the unit's pings around the new ones: the one before (the anchor) and every one after
+          Dataset<Row> around = silver
+              .filter(col("event_date").geq(date_sub(lit(minDate(fresh)), horizonDays)))
+              .join(earliest, "unit_id")
+              .filter(col("event_time").geq(col("from_time").minus(org.apache.spark.sql.functions.expr("INTERVAL " + horizonDays + " DAYS"))))
+              .select("event_id", "unit_id", "event_time", "lat", "lon");
+          context = context.unionByName(around);
+        }
+        Dataset<Row> previous = withPreviousPing(context).join(earliest, "unit_id")
+            .filter(col("event_time").geq(col("from_time")))
+            .select("event_id", "prev_event_time", "seconds_since_prev", "distance_km_since_prev");
+        Dataset<Row> rows = fresh.join(previous, "event_id", "left");
+        Dataset<Row> dimension = dimension(spark);
+        Dataset<Row> described = dimension == null ? withoutUnits(rows) : UnitDimension.asOf(rows, "unit_id", "event_time",
+            dimension.select(unitColumns(dimension))).drop("valid_from", "valid_to", "version");
+        described = described.withColumn("unit_known", col("version_key").isNotNull());
+        Dataset<Row> enriched = WeatherEnrichment.enrich(described, "lat", "lon", "event_time", weather)
+            .withColumn("event_date", to_date(col("event_time")));
+        // renamed: previous descends from fresh, and a join of a column with itself would match everything
+        Dataset<Row> changedNeighbours = exists
+            ? previous.join(fresh.select(col("event_id").as("fresh_id")), col("event_id").equalTo(col("fresh_id")), "left_anti")
+            : null;
+        if (!exists) {
+          enriched.repartition(col("event_date")).write().format("delta").partitionBy("event_date").save(path);
+        } else {
+          Dataset<Row> neighbours = changedNeighbours.localCheckpoint(true);
+          corrected = neighbours.count();
+          merge(spark, path, enriched.repartition(col("event_date")).localCheckpoint(true), neighbours);
+        }
+      }
+      long retried = exists ? retryFailedWeather(spark, path) : 0;
+      return new Summary(rowsIn, inserted, rowsIn - inserted, corrected, retried);
+    } finally {
+      batch.unpersist();
+    }
+  }
+
+  /** Rows whose weather could not be had get another chance: their weather columns are looked up again. */
+  public long retryFailedWeather(SparkSession spark, String path) {
+    Dataset<Row> failed = spark.read().format("delta").load(path).filter("weather_status <> 'ok'");
+    Dataset<Row> again = WeatherEnrichment.enrich(failed, "lat", "lon", "event_time", weather)
+        .filter("weather_status = 'ok'").localCheckpoint(true);
+    {
+      long fixed = again.count();
+      if (fixed > 0) {
+        List<String> weatherColumns = List.of(WeatherEnrichment.WEATHER.fieldNames());
+        java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+        weatherColumns.forEach(c -> set.put(c, "s." + c));
+        DeltaTable.forPath(spark, path).as("t")
+            .merge(again.select(java.util.stream.Stream.concat(java.util.stream.Stream.of("event_id", "event_date"),
+                    weatherColumns.stream()).map(c -> col(c)).toArray(Column[]::new)).as("s"),
+                "t.event_date = s.event_date AND t.event_id = s.event_id")
+            .whenMatched().updateExpr(set)
+            .execute();
+      }
+      return fixed;
+    }
+  }
+
+  private void merge(SparkSession spark, String path, Dataset<Row> inserts, Dataset<Row> neighbours) {
+    DeltaTable table = DeltaTable.forPath(spark, path);
+    table.as("t").merge(inserts.as("s"), "t.event_date = s.event_date AND t.event_id = s.event_id")
+        .whenNotMatched().insertAll()
+        .execute();
+    java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+    PREVIOUS.forEach(c -> set.put(c, "s." + c));
+    table.as("t").merge(neighbours.as("s"), "t.event_id = s.event_id")
+        .whenMatched().updateExpr(set)
+        .execute();
+  }
+
+  private Dataset<Row> dimension(SparkSession spark) {
+    String path = lake.table("silver", SilverDimensions.DIM_UNITS);
+    return DeltaTable.isDeltaTable(spark, path) ? spark.read().format("delta").load(path) : null;
+  }
+
+  private static Column[] unitColumns(Dataset<Row> dimension) {
+    List<Column> columns = new ArrayList<>(List.of(col("unit_id"), col("valid_from"), col("valid_to"), col("version")));
+    UNIT.forEach((c, type) -> columns.add(
+        (List.of(dimension.columns()).contains(c) ? col(c) : lit(null)).cast(type).as(c)));
+    return columns.toArray(new Column[0]);
+  }
+
+  private static Dataset<Row> withoutUnits(Dataset<Row> rows) {
+    Dataset<Row> result = rows;
+    for (var c : UNIT.entrySet()) {
+      result = result.withColumn(c.getKey(), lit(null).cast(c.getValue()));
+    }
+    return result;
+  }
+
+  private static java.sql.Date minDate(Dataset<Row> rows) {
+    return rows.agg(min(to_date(col("event_time")))).first().getDate(0);
+  }
+}

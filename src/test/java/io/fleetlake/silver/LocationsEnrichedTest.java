@@ -1,0 +1,84 @@
+package io.fleetlake.silver;
+
+import static io.fleetlake.testing.DataFrames.assertSameRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fleetlake.config.LakeSettings;
+import io.fleetlake.config.Settings;
+import io.fleetlake.config.WeatherSettings;
+import io.fleetlake.local.weather.WeatherServer;
+import io.fleetlake.testing.TestSpark;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LocationsEnrichedTest {
+  private static SparkSession spark;
+  private static WeatherServer server;
+  private static WeatherSettings weather;
+
+  @BeforeAll
+  static void start() throws Exception {
+    spark = TestSpark.session();
+    server = WeatherServer.start("127.0.0.1", 0, 0);
+    String url = "http://127.0.0.1:" + server.port();
+    weather = Settings.load(List.of(), Map.of("FLEETLAKE_WEATHER_BASE_URL", url, "FLEETLAKE_WEATHER_ARCHIVE_BASE_URL", url,
+        "FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "60000")).weather();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  /** 3 units × 16 pings every 15 min over a day boundary, moving north-east, in bronze's shape. */
+  private static Dataset<Row> pings() {
+    LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(2);
+    return spark.sql(String.format("""
+        SELECT concat(unit_id, '-', i) AS event_id, unit_id,
+               TIMESTAMP '%s 22:00:00' + make_interval(0, 0, 0, 0, 0, i * 15, 0) AS event_time,
+               50.0D + u + i * 0.01D AS lat, 8.0D + i * 0.02D AS lon, 60.0D AS speed_kmh, 45.0D AS heading_deg,
+               CAST(NULL AS DOUBLE) AS altitude_m, 80.0D AS fuel_level_pct, CAST(array() AS array<string>) AS quality_flags,
+               0 AS kafka_partition, CAST(u * 100 + i AS BIGINT) AS kafka_offset, current_timestamp() AS ingest_time, i
+        FROM (SELECT explode(array(0, 1, 2)) AS u) CROSS JOIN (SELECT explode(sequence(0, 15)) AS i)
+        LATERAL VIEW explode(array(concat('TER-00', u))) t AS unit_id""", day));
+  }
+
+  @Test
+  void manyOutOfOrderBatchesWithDuplicatesEqualOneComputationOverAll() {
+    LakeSettings lake = new LakeSettings(spark.conf().get("spark.sql.catalog.bronze.path").replaceAll("/bronze$", "")
+        + "/silver-it-" + UUID.randomUUID());
+    LocationsEnriched silver = new LocationsEnriched(lake, weather, 2);
+    Dataset<Row> all = pings().cache();
+    // arrival: the even pings first, then late odd ones, one with a re-sent twin, in four batches
+    List<Dataset<Row>> batches = List.of(
+        all.filter("i % 2 = 0 AND i < 8"),
+        all.filter("i % 2 = 0 AND i >= 8").union(all.filter("i = 3")),
+        all.filter("i % 2 = 1 AND i > 8").union(all.filter("i = 9")).union(all.filter("i = 9")),
+        all.filter("i % 2 = 1 AND i <= 8").union(all.filter("i = 12")));
+    long duplicates = 0;
+    for (Dataset<Row> batch : batches) {
+      LocationsEnriched.Summary summary = silver.upsert(batch.drop("i"));
+      System.out.println("batch summary " + summary);
+      duplicates += summary.duplicates();
+    }
+    Dataset<Row> table = spark.read().format("delta").load(lake.table("silver", LocationsEnriched.TABLE));
+    assertEquals(48, table.count(), "each ping once");
+    assertEquals(3 + 3 + 3 + 3, duplicates, "the re-sent and already-present pings are counted");
+    String[] columns = {"event_id", "prev_event_time", "seconds_since_prev", "distance_km_since_prev"};
+    Dataset<Row> once = LocationsEnriched.withPreviousPing(all.drop("i")).selectExpr(columns);
+    Dataset<Row> actual = table.selectExpr(columns);
+    assertSameRows(spark.createDataFrame(once.collectAsList(), actual.schema()), actual);
+    assertEquals(45, table.filter("seconds_since_prev = 900").count(), "every ping but each unit's first is 15 min after the last");
+    assertEquals(48, table.filter("weather_status = 'ok'").count());
+    assertEquals(48, table.filter("NOT unit_known AND unit_type IS NULL").count(), "no dimension yet: attributes null, flagged");
+  }
+}
