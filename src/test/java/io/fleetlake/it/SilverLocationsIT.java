@@ -1,0 +1,112 @@
+package io.fleetlake.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetlake.testing.Command;
+import io.fleetlake.testing.LocalStackExtension;
+import io.fleetlake.testing.TestSpark;
+import io.fleetlake.testing.TestStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The simulated 2-day, 60-unit fleet from Kafka to silver/locations_enriched through every job, on the real
+ * servers; then a second day produced while the weather server fails, and the backfill.
+ */
+@ExtendWith(LocalStackExtension.class)
+class SilverLocationsIT {
+  private static final String ROOT = "s3a://fleet-lake/silver-it";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @Test
+  void theFleetGetsItsWeatherInFewCallsAndFailedWeatherIsFilledInLater() throws Exception {
+    TestStack stack = LocalStackExtension.stack();
+    SparkSession spark = TestSpark.session(stack.settings());
+    Map<String, String> env = new HashMap<>(TestStack.SECRETS);
+    env.put("FLEETLAKE_KAFKA_TOPIC", "silver.it");
+    env.put("FLEETLAKE_LAKE_ROOT", ROOT);
+    env.put("FLEETLAKE_WEATHER_BACKOFF", "20 milliseconds");
+    env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
+    Path manifestFile = TestStack.projectDir().resolve("target/silver-it-manifest.json");
+    run(stack, env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--malformed", "1",
+        "--manifest", manifestFile.toString());
+    JsonNode manifest = new ObjectMapper().readTree(manifestFile.toFile());
+    run(stack, env, "ingest-locations", "--available-now");
+    run(stack, env, "poll-sources", "--available-now");
+    run(stack, env, "silver-dimensions", "--available-now");
+    admin(stack, "/admin/reset");
+    Command.Result silver = run(stack, env, "silver-locations", "--available-now");
+
+    Dataset<Row> table = spark.read().format("delta").load(ROOT + "/silver/locations_enriched");
+    long pings = manifest.get("pings").asLong();
+    assertEquals(pings, table.count(), "each ping once: the duplicates are gone");
+    assertEquals(pings, table.select("event_id").distinct().count());
+    assertEquals(pings, table.filter("weather_status = 'ok'").count(), "100 % of the fleet has its weather");
+    assertEquals(pings, table.filter("unit_known").count());
+    long cellDays = table.selectExpr("round(lat / 0.1)", "round(lon / 0.1)", "event_date").distinct().count();
+    int calls = stats(stack).get("calls").asInt();
+    System.out.printf("weather: %d calls for %d distinct (cell, day) keys: %.4f; %s%n", calls, cellDays,
+        (double) calls / cellDays, silver.out().lines().filter(l -> l.startsWith("silver-locations: batch")).toList());
+    assertTrue(calls <= cellDays, calls + " calls for " + cellDays + " cell-days");
+    assertEquals(table.filter("prev_event_time IS NULL").count(), 60, "only each unit's first ping has no previous");
+
+    // another day of pings while the weather server fails
+    LocalDate earlier = LocalDate.now(ZoneOffset.UTC).minusDays(4);
+    run(stack, env, "simulate", "--units", "60", "--days", "1", "--start", earlier.toString(), "--seed", "7",
+        "--duplicates", "0", "--late", "0", "--malformed", "0", "--manifest", manifestFile.toString());
+    run(stack, env, "ingest-locations", "--available-now");
+    admin(stack, "/admin/faults?kind=status&status=503&count=8");
+    admin(stack, "/admin/faults?kind=broken-json&count=4");
+    admin(stack, "/admin/faults?kind=rate-limit&retry_after=1&count=4");
+    admin(stack, "/admin/faults?kind=status&status=500&count=200");
+    run(stack, env, "silver-locations", "--available-now");
+    Dataset<Row> during = spark.read().format("delta").load(ROOT + "/silver/locations_enriched");
+    long failed = during.filter("weather_status = 'failed'").count();
+    assertEquals(pings + 60 * 96, during.count(), "no row held back or lost while the API failed");
+    assertTrue(failed > 0, "the outage shows as failed rows");
+    assertEquals(0, during.filter("weather_status = 'failed' AND weather_error IS NULL").count());
+
+    admin(stack, "/admin/reset");
+    Command.Result backfill = run(stack, env, "silver-locations", "--backfill-weather");
+    assertTrue(backfill.out().contains("silver-locations: weather filled in for " + String.format("%,d", failed) + " rows"),
+        backfill::toString);
+    Dataset<Row> after = spark.read().format("delta").load(ROOT + "/silver/locations_enriched");
+    assertEquals(pings + 60 * 96, after.count());
+    assertEquals(after.count(), after.filter("weather_status = 'ok'").count());
+  }
+
+  private static Command.Result run(TestStack stack, Map<String, String> env, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(stack.configArguments());
+    Command.Result result = Command.sparkSubmit(env, all);
+    assertEquals(0, result.exitCode(), result::toString);
+    return result;
+  }
+
+  private static void admin(TestStack stack, String pathAndQuery) throws Exception {
+    HTTP.send(HttpRequest.newBuilder(URI.create(stack.weatherUrl() + pathAndQuery))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+  }
+
+  private static JsonNode stats(TestStack stack) throws Exception {
+    return new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(URI.create(stack.weatherUrl() + "/admin/stats"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body());
+  }
+}
