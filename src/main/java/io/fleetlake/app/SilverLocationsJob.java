@@ -26,9 +26,8 @@ final class SilverLocationsJob implements Job {
       Usage: silver-locations [--available-now] [--backfill-weather] [--config FILE]
         Streams bronze/locations into silver/locations_enriched (MERGE on event_id, partitioned by event_date).
         A duplicate event_id is counted and dropped, whenever it arrives; a late ping is inserted and corrects
-        the previous-ping columns of the unit's later pings (within 2 days). Rows whose weather could not be had
+        the previous-ping columns of the unit's later pings (within streaming.late-ping-horizon). Rows whose weather could not be had
         (weather_status failed) are retried at every batch; --backfill-weather only does that, then exits.""";
-  private static final int HORIZON_DAYS = 2;
 
   @Override
   public int run(JobContext context) throws Exception {
@@ -40,7 +39,8 @@ final class SilverLocationsJob implements Job {
     Settings settings = context.settings();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {
-      LocationsEnriched silver = new LocationsEnriched(settings.lake(), settings.weather(), HORIZON_DAYS);
+      LocationsEnriched silver = new LocationsEnriched(settings.lake(), settings.weather(),
+          (int) settings.streaming().latePingHorizon().toDays());
       String table = settings.lake().table("silver", LocationsEnriched.TABLE);
       PrintStream out = context.out();
       if (backfill) {

@@ -1,5 +1,6 @@
 package io.fleetlake.app;
 
+import io.fleetlake.enrich.WeatherEnrichment;
 import io.fleetlake.lake.SparkSessions;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ final class SqlJob implements Job {
   static final String USAGE = """
       Usage: sql "<statement>" [--format table|csv|json] [--max-rows N]
         Tables: bronze.<name>, silver.<name>, gold.<name>, quality.<name> (the folder _quality); SHOW TABLES IN bronze lists them.
+        weather_at(lat, lon, ts) gives the weather there and then (a struct), through the configured weather API.
         --format    table (default), csv (RFC 4180, with a header), json (one object per line)
         --max-rows  rows printed at most (default 1000); the count of all rows is still given for table""";
 
@@ -38,6 +40,7 @@ final class SqlJob implements Job {
   public int run(JobContext context) throws Exception {
     Request request = Request.parse(context.args());
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
+    WeatherEnrichment.registerFunction(spark, context.settings().weather());
     try {
       Dataset<Row> result = spark.sql(request.statement());
       context.out().print(render(result, request.format(), request.maxRows()));

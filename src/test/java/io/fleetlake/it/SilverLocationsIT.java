@@ -44,6 +44,7 @@ class SilverLocationsIT {
     env.put("FLEETLAKE_LAKE_ROOT", ROOT);
     env.put("FLEETLAKE_WEATHER_BACKOFF", "20 milliseconds");
     env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
+    env.put("FLEETLAKE_WEATHER_READ_TIMEOUT", "1 second");
     Path manifestFile = TestStack.projectDir().resolve("target/silver-it-manifest.json");
     run(stack, env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--malformed", "1",
         "--manifest", manifestFile.toString());
@@ -72,6 +73,7 @@ class SilverLocationsIT {
     run(stack, env, "simulate", "--units", "60", "--days", "1", "--start", earlier.toString(), "--seed", "7",
         "--duplicates", "0", "--late", "0", "--malformed", "0", "--manifest", manifestFile.toString());
     run(stack, env, "ingest-locations", "--available-now");
+    admin(stack, "/admin/faults?kind=delay&ms=2500&count=2");
     admin(stack, "/admin/faults?kind=status&status=503&count=8");
     admin(stack, "/admin/faults?kind=broken-json&count=4");
     admin(stack, "/admin/faults?kind=rate-limit&retry_after=1&count=4");
