@@ -172,8 +172,9 @@ class PollSourcesIT {
       slow.setAutoCommit(false);
       // now() is the transaction's start: this row's cursor is older than the quick one's
       slowSql.execute("UPDATE poll_it.transport_units SET name = 'Truck 4 (late)', updated_at = now() WHERE unit_id = 'TER-004'");
-      quickSql.execute("SELECT pg_sleep(0.05)"); // a later now() for the quick transaction
-      quickSql.execute("UPDATE poll_it.transport_units SET name = 'Truck 5 (quick)', updated_at = now() WHERE unit_id = 'TER-005'");
+      // the quick transaction's cursor is later, and it commits first
+      quickSql.execute("UPDATE poll_it.transport_units SET name = 'Truck 5 (quick)', "
+          + "updated_at = now() + interval '1 second' WHERE unit_id = 'TER-005'");
       TablePoller.PollResult before = poller.poll(units);
       assertEquals(1, before.rowsAdded(), "only the committed row: " + before.line());
       slow.commit();
