@@ -10,7 +10,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
-import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * Kafka {@code fleet.locations} → bronze/locations (+ bronze/locations_quarantine, _quality/results), exactly
@@ -31,9 +30,7 @@ final class IngestLocationsJob implements Job {
 
   @Override
   public int run(JobContext context) throws Exception {
-    if (!context.args().isEmpty()) {
-      throw new UsageException("unknown arguments " + context.args());
-    }
+    context.refuseArguments();
     Settings settings = context.settings();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {
@@ -44,9 +41,7 @@ final class IngestLocationsJob implements Job {
           .queryName(QUERY_NAME)
           .option("checkpointLocation", settings.lake().checkpoint(QUERY_NAME, LocationIngestBatch.BRONZE))
           .foreachBatch(batch)
-          .trigger(context.availableNow()
-              ? Trigger.AvailableNow()
-              : Trigger.ProcessingTime(settings.streaming().triggerInterval().toMillis()))
+          .trigger(context.trigger(settings.streaming().triggerInterval()))
           .start();
       context.out().println(QUERY_NAME + ": " + settings.kafka().topic() + " at " + settings.kafka().bootstrapServers()
           + " → " + settings.lake().table("bronze", LocationIngestBatch.BRONZE) + ", "

@@ -2,7 +2,9 @@ package io.fleetlake.app;
 
 import io.fleetlake.config.Settings;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
+import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * What a job gets from the command line.
@@ -11,4 +13,16 @@ import java.util.List;
  * @param args the job's own arguments
  * @param out results and progress for the user
  */
-record JobContext(String jobName, Settings settings, boolean availableNow, List<String> args, PrintStream out) {}
+record JobContext(String jobName, Settings settings, boolean availableNow, List<String> args, PrintStream out) {
+  /** For jobs that take no arguments of their own. */
+  void refuseArguments() {
+    if (!args.isEmpty()) {
+      throw new UsageException("unknown arguments " + args);
+    }
+  }
+
+  /** AvailableNow with --available-now, else a micro-batch every {@code interval}. */
+  Trigger trigger(Duration interval) {
+    return availableNow ? Trigger.AvailableNow() : Trigger.ProcessingTime(interval.toMillis());
+  }
+}

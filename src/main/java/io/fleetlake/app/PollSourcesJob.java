@@ -33,9 +33,7 @@ final class PollSourcesJob implements Job {
 
   @Override
   public int run(JobContext context) throws Exception {
-    if (!context.args().isEmpty()) {
-      throw new UsageException("unknown arguments " + context.args());
-    }
+    context.refuseArguments();
     Settings settings = context.settings();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {

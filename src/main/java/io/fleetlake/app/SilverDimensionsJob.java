@@ -11,7 +11,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * bronze/transport_units → silver/dim_transport_units (SCD type 2) and bronze/unit_performance →
@@ -31,9 +30,7 @@ final class SilverDimensionsJob implements Job {
 
   @Override
   public int run(JobContext context) throws Exception {
-    if (!context.args().isEmpty()) {
-      throw new UsageException("unknown arguments " + context.args());
-    }
+    context.refuseArguments();
     Settings settings = context.settings();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {
@@ -75,9 +72,7 @@ final class SilverDimensionsJob implements Job {
         .queryName("silver-dimensions-" + query)
         .option("checkpointLocation", settings.lake().checkpoint("silver-dimensions", query))
         .foreachBatch(writer)
-        .trigger(context.availableNow()
-            ? Trigger.AvailableNow()
-            : Trigger.ProcessingTime(settings.streaming().triggerInterval().toMillis()))
+        .trigger(context.trigger(settings.streaming().triggerInterval()))
         .start();
   }
 }

@@ -10,7 +10,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * bronze/locations → silver/locations_enriched: each ping once, with the unit's attributes as of the ping,
@@ -65,9 +64,7 @@ final class SilverLocationsJob implements Job {
                 after.client().failures() - before.client().failures(), s.weatherFixed(), (System.nanoTime() - start) / 1e9);
             out.flush();
           })
-          .trigger(context.availableNow()
-              ? Trigger.AvailableNow()
-              : Trigger.ProcessingTime(settings.streaming().triggerInterval().toMillis()))
+          .trigger(context.trigger(settings.streaming().triggerInterval()))
           .start();
       query.awaitTermination();
       return Main.OK;
