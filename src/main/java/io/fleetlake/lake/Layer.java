@@ -1,8 +1,5 @@
 package io.fleetlake.lake;
 
-import java.util.Arrays;
-import java.util.Optional;
-
 /**
  * The layers of the lake. Each is a folder under the lake root and a catalog name in SQL, so that
  * {@code bronze.locations} names {@code <root>/bronze/locations}.
@@ -27,9 +24,5 @@ public enum Layer {
 
   public String folder() {
     return folder;
-  }
-
-  public static Optional<Layer> bySqlName(String name) {
-    return Arrays.stream(values()).filter(l -> l.sqlName.equalsIgnoreCase(name)).findFirst();
   }
 }

@@ -114,5 +114,10 @@ class WeatherEnrichmentTest {
     assertEquals(6, rows.size());
     rows.forEach(r -> assertEquals(WeatherEnrichment.OK, r.getString(2), r.toString()));
     assertTrue(calls() <= 2, "one call per cell-day at most, not per row: " + calls());
+    long okFromDatasetApi = spark.table("pings_for_udf").filter("lat IS NOT NULL")
+        .select(WeatherEnrichment.weatherAt("lat", "lon", "event_time").getField(WeatherEnrichment.STATUS).as("s"))
+        .filter("s = 'ok'").count();
+    assertEquals(6, okFromDatasetApi);
+    assertTrue(calls() <= 2, "the same cache serves the Dataset API");
   }
 }
