@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlake.config.Settings;
 import io.fleetlake.config.WeatherSettings;
 import io.fleetlake.local.weather.WeatherServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.fleetlake.testing.WeatherAdmin;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -32,14 +28,15 @@ import org.junit.jupiter.api.Test;
 /** The weather client and cache against fleetlake's real Open-Meteo-compatible server on loopback. */
 class WeatherClientTest {
   private static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static WeatherServer server;
   private static WeatherSettings settings;
+  private static WeatherAdmin admin;
 
   @BeforeAll
   static void start() throws Exception {
     server = WeatherServer.start("127.0.0.1", 0, 0);
     String url = "http://127.0.0.1:" + server.port();
+    admin = new WeatherAdmin(url);
     settings = Settings.load(List.of(), Map.of(
         "FLEETLAKE_WEATHER_BASE_URL", url,
         "FLEETLAKE_WEATHER_ARCHIVE_BASE_URL", url,
@@ -56,17 +53,11 @@ class WeatherClientTest {
 
   @BeforeEach
   void reset() throws Exception {
-    post("/admin/reset");
-  }
-
-  private static void post(String pathAndQuery) throws Exception {
-    HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    admin.reset();
   }
 
   private static JsonNode stats() throws Exception {
-    return new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.port() + "/admin/stats")).build(), HttpResponse.BodyHandlers.ofString()).body());
+    return admin.stats();
   }
 
   private static WeatherCell cell(double lat, double lon, LocalDate day) {
@@ -130,9 +121,9 @@ class WeatherClientTest {
 
   @Test
   void transientFailuresAreRetriedAndA429sRetryAfterHonoured() throws Exception {
-    post("/admin/faults?kind=status&status=503&count=1");
-    post("/admin/faults?kind=broken-json&count=1");
-    post("/admin/faults?kind=rate-limit&retry_after=1&count=1");
+    admin.fault("kind=status&status=503&count=1");
+    admin.fault("kind=broken-json&count=1");
+    admin.fault("kind=rate-limit&retry_after=1&count=1");
     WeatherClient client = new WeatherClient(settings);
     long start = System.nanoTime();
     Map<WeatherCell, String> failed = new HashMap<>();
@@ -146,7 +137,7 @@ class WeatherClientTest {
 
   @Test
   void aProviderThatKeepsFailingOpensTheCircuit() throws Exception {
-    post("/admin/faults?kind=status&status=500&count=100");
+    admin.fault("kind=status&status=500&count=100");
     WeatherClient client = new WeatherClient(settings);
     Map<WeatherCell, String> failed = new HashMap<>();
     client.fetch(List.of(cell(1, 1, TODAY)), failed);
@@ -159,7 +150,7 @@ class WeatherClientTest {
 
   @Test
   void twoTasksNeedingTheSameCellsAtOnceCauseOneCall() throws Exception {
-    post("/admin/faults?kind=delay&ms=400&count=1");
+    admin.fault("kind=delay&ms=400&count=1");
     WeatherCache cache = new WeatherCache(new WeatherClient(settings), 1000);
     List<WeatherCell> cells = List.of(cell(50.1, 8.7, TODAY), cell(50.2, 8.8, TODAY));
     CountDownLatch go = new CountDownLatch(1);
@@ -190,7 +181,7 @@ class WeatherClientTest {
 
   @Test
   void aFailedCellIsNotCachedSoALaterLookupAsksAgain() throws Exception {
-    post("/admin/faults?kind=status&status=500&count=4");
+    admin.fault("kind=status&status=500&count=4");
     WeatherCache cache = new WeatherCache(new WeatherClient(settings), 1000);
     WeatherCell cell = cell(60.0, 10.0, TODAY);
     assertEquals(List.of(cell), List.copyOf(cache.lookup(List.of(cell)).failed().keySet()));

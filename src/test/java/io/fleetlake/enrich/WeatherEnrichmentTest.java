@@ -3,15 +3,11 @@ package io.fleetlake.enrich;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlake.config.Settings;
 import io.fleetlake.config.WeatherSettings;
 import io.fleetlake.local.weather.WeatherServer;
 import io.fleetlake.testing.TestSpark;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.fleetlake.testing.WeatherAdmin;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -26,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** Enrichment per partition and the weather_at UDF, on Spark, against the real weather server on loopback. */
 class WeatherEnrichmentTest {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static WeatherServer server;
+  private static WeatherAdmin admin;
   private static WeatherSettings settings;
   private static SparkSession spark;
 
@@ -36,6 +32,7 @@ class WeatherEnrichmentTest {
     spark = TestSpark.session();
     server = WeatherServer.start("127.0.0.1", 0, 0);
     String url = "http://127.0.0.1:" + server.port();
+    admin = new WeatherAdmin(url);
     settings = Settings.load(List.of(), Map.of("FLEETLAKE_WEATHER_BASE_URL", url, "FLEETLAKE_WEATHER_ARCHIVE_BASE_URL", url,
         "FLEETLAKE_WEATHER_BACKOFF", "10 milliseconds", "FLEETLAKE_WEATHER_MAX_ATTEMPTS", "2",
         "FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "60000", "FLEETLAKE_WEATHER_CIRCUIT_FAILURES", "100")).weather();
@@ -49,18 +46,11 @@ class WeatherEnrichmentTest {
 
   @BeforeEach
   void reset() throws Exception {
-    admin("/admin/reset");
-  }
-
-  private static void admin(String pathAndQuery) throws Exception {
-    HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    admin.reset();
   }
 
   private static int calls() throws Exception {
-    return new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.port() + "/admin/stats")).build(), HttpResponse.BodyHandlers.ofString())
-        .body()).get("calls").asInt();
+    return admin.calls();
   }
 
   /** Pings on {@code day}: four in one 0.1° cell at different hours, two in another, one without position. */
@@ -93,13 +83,13 @@ class WeatherEnrichmentTest {
   @Test
   void whenTheApiFailsNoRowIsLostAndALaterRunFillsThemIn() throws Exception {
     LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(2);
-    admin("/admin/faults?kind=status&status=500&count=10");
+    admin.fault("kind=status&status=500&count=10");
     Dataset<Row> failed = WeatherEnrichment.enrich(pings(day, 47.0).repartition(1), "lat", "lon", "event_time", settings);
     assertEquals(7, failed.count());
     assertEquals(6, failed.filter("weather_status = 'failed' AND temperature_c IS NULL").count());
     assertTrue(failed.filter("weather_status = 'failed'").first().getString(failed.schema().fieldIndex("weather_error"))
         .startsWith("HTTP 500"));
-    admin("/admin/reset");
+    admin.reset();
     Dataset<Row> again = WeatherEnrichment.enrich(failed, "lat", "lon", "event_time", settings);
     assertEquals(6, again.filter("weather_status = 'ok'").count());
     assertEquals(7, again.count());
