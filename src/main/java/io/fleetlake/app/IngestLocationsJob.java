@@ -2,9 +2,9 @@ package io.fleetlake.app;
 
 import io.fleetlake.bronze.LocationIngestBatch;
 import io.fleetlake.config.Settings;
-import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.sources.KafkaLocations;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -20,7 +20,7 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
  * batch 0: 11,865 records → 11,635 bronze (28 flagged, 115 repeated event_ids), 230 quarantined; 17.1 s; 0 behind
  * </pre>
  */
-final class IngestLocationsJob implements Job {
+final class IngestLocationsJob implements StreamingJob {
   static final String USAGE = """
       Usage: ingest-locations [--available-now] [--config FILE]
         Reads fleetlake.kafka.topic (fleetlake.ingest.* for offsets and batch size) into bronze/locations;
@@ -29,31 +29,23 @@ final class IngestLocationsJob implements Job {
   static final String QUERY_NAME = "ingest-locations";
 
   @Override
-  public int run(JobContext context) throws Exception {
+  public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
     context.refuseArguments();
     Settings settings = context.settings();
-    SparkSession spark = SparkSessions.create(settings, context.jobName());
-    try {
-      LocationIngestBatch batch = new LocationIngestBatch(settings.lake());
-      spark.streams().addListener(new ProgressLines(context.out(), batch));
-      StreamingQuery query = KafkaLocations.stream(spark, settings.kafka(), settings.ingest())
-          .writeStream()
-          .queryName(QUERY_NAME)
-          .option("checkpointLocation", settings.lake().checkpoint(QUERY_NAME, LocationIngestBatch.BRONZE))
-          .foreachBatch(batch)
-          .trigger(context.trigger(settings.streaming().triggerInterval()))
-          .start();
-      context.out().println(QUERY_NAME + ": " + settings.kafka().topic() + " at " + settings.kafka().bootstrapServers()
-          + " → " + settings.lake().table("bronze", LocationIngestBatch.BRONZE) + ", "
-          + (context.availableNow() ? "what is there, then exit" : "every " + settings.streaming().triggerInterval().toSeconds() + " s until stopped"));
-      context.out().flush();
-      query.awaitTermination();
-      // progress lines travel on Spark's listener bus: let the last one out before exiting
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      return Main.OK;
-    } finally {
-      spark.stop();
-    }
+    LocationIngestBatch batch = new LocationIngestBatch(settings.lake());
+    spark.streams().addListener(new ProgressLines(context.out(), batch));
+    StreamingQuery query = KafkaLocations.stream(spark, settings.kafka(), settings.ingest())
+        .writeStream()
+        .queryName(QUERY_NAME)
+        .option("checkpointLocation", settings.lake().checkpoint(QUERY_NAME, LocationIngestBatch.BRONZE))
+        .foreachBatch(batch)
+        .trigger(context.trigger(settings.streaming().triggerInterval()))
+        .start();
+    context.out().println(QUERY_NAME + ": " + settings.kafka().topic() + " at " + settings.kafka().bootstrapServers()
+        + " → " + settings.lake().table("bronze", LocationIngestBatch.BRONZE) + ", "
+        + (context.availableNow() ? "what is there, then exit" : "every " + settings.streaming().triggerInterval().toSeconds() + " s until stopped"));
+    context.out().flush();
+    return List.of(query);
   }
 
   /** Prints one line per micro-batch that had records. */

@@ -92,6 +92,9 @@ public final class Main {
     } catch (InvalidSettingException e) {
       err.println("fleetlake: " + e.getMessage());
       return USAGE;
+    } catch (JobFailedException e) {
+      err.println("fleetlake " + name + ": " + e.getMessage());
+      return FAILED;
     } catch (SqlJob.StatementException e) {
       err.println("fleetlake sql: " + e.getMessage());
       return FAILED;

@@ -2,9 +2,9 @@ package io.fleetlake.app;
 
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.Settings;
-import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.sources.TablePoller;
 import java.io.PrintStream;
+import java.util.List;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,7 +24,7 @@ import org.apache.spark.sql.streaming.Trigger;
  * A poll that fails (database down, wrong password) prints one line with the reason; a continuous run goes on
  * and catches up at the next trigger, an {@code --available-now} run exits 1.
  */
-final class PollSourcesJob implements Job {
+final class PollSourcesJob implements StreamingJob {
   static final String USAGE = """
       Usage: poll-sources [--available-now] [--config FILE]
         Polls every table of fleetlake.poll.tables from fleetlake.postgres into bronze/<table>, every
@@ -32,31 +32,27 @@ final class PollSourcesJob implements Job {
   private static final String QUERY_NAME = "poll-sources";
 
   @Override
-  public int run(JobContext context) throws Exception {
+  public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
     context.refuseArguments();
     Settings settings = context.settings();
-    SparkSession spark = SparkSessions.create(settings, context.jobName());
-    try {
-      TablePoller poller = new TablePoller(spark, settings.postgres(), settings.poll(), settings.lake());
-      boolean allPolled = pollAll(poller, settings, context.out());
-      if (context.availableNow()) {
-        return allPolled ? Main.OK : Main.FAILED;
+    TablePoller poller = new TablePoller(spark, settings.postgres(), settings.poll(), settings.lake());
+    boolean allPolled = pollAll(poller, settings, context.out());
+    if (context.availableNow()) {
+      if (!allPolled) {
+        throw new JobFailedException("not every table could be polled (see above)");
       }
-      context.out().println(QUERY_NAME + ": polling again every " + settings.streaming().pollInterval().toMinutes()
-          + " min until stopped");
-      // a timer as a stream: each micro-batch of the rate source is a poll; its rows are not used
-      StreamingQuery query = spark.readStream().format("rate").option("rowsPerSecond", 1).load()
-          .writeStream()
-          .queryName(QUERY_NAME)
-          .option("checkpointLocation", settings.lake().checkpoint(QUERY_NAME, "timer"))
-          .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (ticks, batchId) -> pollAll(poller, settings, context.out()))
-          .trigger(Trigger.ProcessingTime(settings.streaming().pollInterval().toMillis()))
-          .start();
-      query.awaitTermination();
-      return Main.OK;
-    } finally {
-      spark.stop();
+      return List.of();
     }
+    context.out().println(QUERY_NAME + ": polling again every " + settings.streaming().pollInterval().toMinutes()
+        + " min until stopped");
+    // a timer as a stream: each micro-batch of the rate source is a poll; its rows are not used
+    return List.of(spark.readStream().format("rate").option("rowsPerSecond", 1).load()
+        .writeStream()
+        .queryName(QUERY_NAME)
+        .option("checkpointLocation", settings.lake().checkpoint(QUERY_NAME, "timer"))
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (ticks, batchId) -> pollAll(poller, settings, context.out()))
+        .trigger(Trigger.ProcessingTime(settings.streaming().pollInterval().toMillis()))
+        .start());
   }
 
   /** Polls every table; a failure is printed and the others are still polled. True if all succeeded. */

@@ -2,7 +2,6 @@ package io.fleetlake.app;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.Settings;
-import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.silver.SilverDimensions;
 import java.io.PrintStream;
 import java.util.List;
@@ -21,7 +20,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * silver-dimensions: batch 0 of unit_performance: 120 bronze rows merged
  * </pre>
  */
-final class SilverDimensionsJob implements Job {
+final class SilverDimensionsJob implements StreamingJob {
   static final String USAGE = """
       Usage: silver-dimensions [--available-now] [--config FILE]
         Streams bronze/transport_units into silver/dim_transport_units (one row per version: valid_from,
@@ -29,40 +28,32 @@ final class SilverDimensionsJob implements Job {
         (the latest version of each unit and day). Run poll-sources first.""";
 
   @Override
-  public int run(JobContext context) throws Exception {
+  public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
     context.refuseArguments();
     Settings settings = context.settings();
-    SparkSession spark = SparkSessions.create(settings, context.jobName());
-    try {
-      for (String table : List.of("transport_units", "unit_performance")) {
-        if (!DeltaTable.isDeltaTable(spark, settings.lake().table("bronze", table))) {
-          context.out().println("silver-dimensions: bronze/" + table + " does not exist yet: run poll-sources first");
-          return Main.FAILED;
-        }
+    for (String table : List.of("transport_units", "unit_performance")) {
+      if (!DeltaTable.isDeltaTable(spark, settings.lake().table("bronze", table))) {
+        throw new JobFailedException("bronze/" + table + " does not exist yet: run poll-sources first");
       }
-      SilverDimensions silver = new SilverDimensions(settings.lake());
-      PrintStream out = context.out();
-      StreamingQuery units = start(spark, settings, context, SilverDimensions.DIM_UNITS, "transport_units",
-          (batch, id) -> {
-            long rows = batch.count();
-            long rebuilt = silver.upsertUnitVersions(batch);
-            out.printf("silver-dimensions: batch %d of %s: %,d bronze rows, versions of %,d units rebuilt%n", id,
-                SilverDimensions.DIM_UNITS, rows, rebuilt);
-            out.flush();
-          });
-      StreamingQuery performance = start(spark, settings, context, SilverDimensions.PERFORMANCE, "unit_performance",
-          (batch, id) -> {
-            long rows = batch.count();
-            silver.upsertLatestPerformance(batch);
-            out.printf("silver-dimensions: batch %d of %s: %,d bronze rows merged%n", id, SilverDimensions.PERFORMANCE, rows);
-            out.flush();
-          });
-      units.awaitTermination();
-      performance.awaitTermination();
-      return Main.OK;
-    } finally {
-      spark.stop();
     }
+    SilverDimensions silver = new SilverDimensions(settings.lake());
+    PrintStream out = context.out();
+    StreamingQuery units = start(spark, settings, context, SilverDimensions.DIM_UNITS, "transport_units",
+        (batch, id) -> {
+          long rows = batch.count();
+          long rebuilt = silver.upsertUnitVersions(batch);
+          out.printf("silver-dimensions: batch %d of %s: %,d bronze rows, versions of %,d units rebuilt%n", id,
+              SilverDimensions.DIM_UNITS, rows, rebuilt);
+          out.flush();
+        });
+    StreamingQuery performance = start(spark, settings, context, SilverDimensions.PERFORMANCE, "unit_performance",
+        (batch, id) -> {
+          long rows = batch.count();
+          silver.upsertLatestPerformance(batch);
+          out.printf("silver-dimensions: batch %d of %s: %,d bronze rows merged%n", id, SilverDimensions.PERFORMANCE, rows);
+          out.flush();
+        });
+    return List.of(units, performance);
   }
 
   private static StreamingQuery start(SparkSession spark, Settings settings, JobContext context, String query,

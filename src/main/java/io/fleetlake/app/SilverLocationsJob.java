@@ -1,10 +1,12 @@
 package io.fleetlake.app;
 
+import io.delta.tables.DeltaTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.enrich.WeatherCache;
-import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.silver.LocationsEnriched;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,7 +22,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  *   weather: 138 calls, 0 failed; 0 earlier rows' weather filled in; 41.2 s
  * </pre>
  */
-final class SilverLocationsJob implements Job {
+final class SilverLocationsJob implements StreamingJob {
   static final String USAGE = """
       Usage: silver-locations [--available-now] [--backfill-weather] [--config FILE]
         Streams bronze/locations into silver/locations_enriched (MERGE on event_id, partitioned by event_date).
@@ -29,47 +31,44 @@ final class SilverLocationsJob implements Job {
         (weather_status failed) are retried at every batch; --backfill-weather only does that, then exits.""";
 
   @Override
-  public int run(JobContext context) throws Exception {
-    java.util.List<String> args = new java.util.ArrayList<>(context.args());
+  public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
+    List<String> args = new ArrayList<>(context.args());
     boolean backfill = args.remove("--backfill-weather");
     if (!args.isEmpty()) {
       throw new UsageException("unknown arguments " + args);
     }
     Settings settings = context.settings();
-    SparkSession spark = SparkSessions.create(settings, context.jobName());
-    try {
-      LocationsEnriched silver = new LocationsEnriched(settings.lake(), settings.weather(),
-          (int) settings.streaming().latePingHorizon().toDays());
-      String table = settings.lake().table("silver", LocationsEnriched.TABLE);
-      PrintStream out = context.out();
-      if (backfill) {
-        long fixed = silver.retryFailedWeather(spark, table);
-        out.printf("silver-locations: weather filled in for %,d rows%n", fixed);
-        return Main.OK;
-      }
-      WeatherCache cache = WeatherCache.shared(settings.weather());
-      StreamingQuery query = spark.readStream().format("delta").load(settings.lake().table("bronze", "locations"))
-          .writeStream()
-          .queryName(context.jobName())
-          .option("checkpointLocation", settings.lake().checkpoint(context.jobName(), LocationsEnriched.TABLE))
-          .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
-            long start = System.nanoTime();
-            WeatherCache.Counters before = cache.counters();
-            LocationsEnriched.Summary s = silver.upsert(batch);
-            WeatherCache.Counters after = cache.counters();
-            out.printf("silver-locations: batch %d: %,d bronze rows → %,d new pings (%,d duplicates), %,d neighbours "
-                    + "recomputed, weather: %,d calls, %,d cache hits, %,d failed calls; %,d earlier rows' weather filled in; %.1f s%n",
-                id, s.rowsIn(), s.inserted(), s.duplicates(), s.recomputed(),
-                after.client().calls() - before.client().calls(), after.hits() - before.hits(),
-                after.client().failures() - before.client().failures(), s.weatherFixed(), (System.nanoTime() - start) / 1e9);
-            out.flush();
-          })
-          .trigger(context.trigger(settings.streaming().triggerInterval()))
-          .start();
-      query.awaitTermination();
-      return Main.OK;
-    } finally {
-      spark.stop();
+    LocationsEnriched silver = new LocationsEnriched(settings.lake(), settings.weather(),
+        (int) settings.streaming().latePingHorizon().toDays());
+    String table = settings.lake().table("silver", LocationsEnriched.TABLE);
+    PrintStream out = context.out();
+    if (backfill) {
+      long fixed = silver.retryFailedWeather(spark, table);
+      out.printf("silver-locations: weather filled in for %,d rows%n", fixed);
+      return List.of();
     }
+    String bronze = settings.lake().table("bronze", "locations");
+    if (!DeltaTable.isDeltaTable(spark, bronze)) {
+      throw new JobFailedException(bronze + " does not exist yet: run ingest-locations first");
+    }
+    WeatherCache cache = WeatherCache.shared(settings.weather());
+    return List.of(spark.readStream().format("delta").load(bronze)
+        .writeStream()
+        .queryName(context.jobName())
+        .option("checkpointLocation", settings.lake().checkpoint(context.jobName(), LocationsEnriched.TABLE))
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
+          long start = System.nanoTime();
+          WeatherCache.Counters before = cache.counters();
+          LocationsEnriched.Summary s = silver.upsert(batch);
+          WeatherCache.Counters after = cache.counters();
+          out.printf("silver-locations: batch %d: %,d bronze rows → %,d new pings (%,d duplicates), %,d neighbours "
+                  + "recomputed, weather: %,d calls, %,d cache hits, %,d failed calls; %,d earlier rows' weather filled in; %.1f s%n",
+              id, s.rowsIn(), s.inserted(), s.duplicates(), s.recomputed(),
+              after.client().calls() - before.client().calls(), after.hits() - before.hits(),
+              after.client().failures() - before.client().failures(), s.weatherFixed(), (System.nanoTime() - start) / 1e9);
+          out.flush();
+        })
+        .trigger(context.trigger(settings.streaming().triggerInterval()))
+        .start());
   }
 }

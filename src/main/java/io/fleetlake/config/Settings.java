@@ -23,6 +23,9 @@ public record Settings(
     StreamingSettings streaming,
     IngestSettings ingest,
     PollSettings poll,
+    GoldSettings gold,
+    ModelSettings model,
+    ReportSettings report,
     LocalStackSettings localStack,
     Config config) {
 
@@ -43,6 +46,9 @@ public record Settings(
         StreamingSettings.read(SettingsReader.of(config, "fleetlake.streaming")),
         IngestSettings.read(SettingsReader.of(config, "fleetlake.ingest")),
         PollSettings.read(SettingsReader.of(config, "fleetlake.poll")),
+        GoldSettings.read(SettingsReader.of(config, "fleetlake.gold")),
+        ModelSettings.read(SettingsReader.of(config, "fleetlake.model")),
+        ReportSettings.read(SettingsReader.of(config, "fleetlake.report")),
         LocalStackSettings.read(SettingsReader.of(config, "fleetlake.local-stack")),
         config);
   }

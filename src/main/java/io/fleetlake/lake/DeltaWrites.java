@@ -1,7 +1,9 @@
 package io.fleetlake.lake;
 
+import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /** Writes to Delta tables that a replayed micro-batch cannot duplicate. */
 public final class DeltaWrites {
@@ -19,5 +21,17 @@ public final class DeltaWrites {
         .option("txnVersion", version)
         .partitionBy(partitionColumns)
         .save(path);
+  }
+
+  /**
+   * Turns on Delta's change data feed of an existing table, if it is not on yet: a reader streaming the table's
+   * changes then sees updates and deletes (a plain Delta stream refuses a table that is MERGEd into).
+   */
+  public static void enableChangeFeed(SparkSession spark, String path) {
+    Object enabled = DeltaTable.forPath(spark, path).detail().select("properties").first()
+        .getJavaMap(0).get("delta.enableChangeDataFeed");
+    if (!"true".equals(enabled)) {
+      spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (delta.enableChangeDataFeed = true)");
+    }
   }
 }

@@ -19,6 +19,7 @@ import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.config.WeatherSettings;
 import io.fleetlake.enrich.WeatherEnrichment;
+import io.fleetlake.lake.DeltaWrites;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -131,6 +132,8 @@ public final class LocationsEnriched {
             : null;
         if (!exists) {
           enriched.repartition(col("event_date")).write().format("delta").partitionBy("event_date").save(path);
+          // gold streams the table's changes: the corrections of later MERGEs must reach it
+          DeltaWrites.enableChangeFeed(spark, path);
         } else {
           Dataset<Row> neighbours = changedNeighbours.localCheckpoint(true);
           corrected = neighbours.count();

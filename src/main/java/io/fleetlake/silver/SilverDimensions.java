@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.row_number;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
+import io.fleetlake.lake.DeltaWrites;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -65,6 +66,8 @@ public final class SilverDimensions {
     String path = lake.table("silver", PERFORMANCE);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       latest.write().format("delta").mode("append").partitionBy("stat_date").save(path);
+      // gold streams the table's changes: revisions arrive as MERGE updates
+      DeltaWrites.enableChangeFeed(spark, path);
       return;
     }
     DeltaTable.forPath(spark, path).as("t")

@@ -1,0 +1,77 @@
+package io.fleetlake.app;
+
+import io.fleetlake.lake.SparkSessions;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+
+/**
+ * Every streaming job in one Spark application, with the same checkpoints as when each runs alone (so one can
+ * switch between the two). First the stages catch up in order — ingest and poll, then the silver jobs, then
+ * gold — so that every table a stage reads exists; with {@code --available-now} that is all. Otherwise every
+ * query then runs until stopped; if one fails, the others are stopped and run-all exits 1.
+ */
+final class RunAllJob implements Job {
+  static final String USAGE = """
+      Usage: run-all [--available-now] [--config FILE]
+        Runs ingest-locations, poll-sources, silver-dimensions, silver-locations and gold in one Spark
+        application: catches up stage by stage, then (without --available-now) keeps every query running.""";
+  private static final List<List<FleetJob>> STAGES = List.of(
+      List.of(FleetJob.INGEST_LOCATIONS, FleetJob.POLL_SOURCES),
+      List.of(FleetJob.SILVER_DIMENSIONS),
+      List.of(FleetJob.SILVER_LOCATIONS),
+      List.of(FleetJob.GOLD));
+
+  @Override
+  public int run(JobContext context) throws Exception {
+    context.refuseArguments();
+    SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
+    try {
+      for (List<FleetJob> stage : STAGES) {
+        List<StreamingQuery> queries = new ArrayList<>();
+        for (FleetJob job : stage) {
+          context.out().println("run-all: catching up: " + job.jobName());
+          queries.addAll(start(spark, context, job, true));
+        }
+        for (StreamingQuery query : queries) {
+          query.awaitTermination();
+        }
+      }
+      if (context.availableNow()) {
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        context.out().println("run-all: every stage caught up");
+        return Main.OK;
+      }
+      List<StreamingQuery> running = new ArrayList<>();
+      for (List<FleetJob> stage : STAGES) {
+        for (FleetJob job : stage) {
+          running.addAll(start(spark, context, job, false));
+        }
+      }
+      context.out().println("run-all: " + running.size() + " queries running until stopped: "
+          + running.stream().map(StreamingQuery::name).toList());
+      context.out().flush();
+      try {
+        spark.streams().awaitAnyTermination();
+      } catch (StreamingQueryException e) {
+        context.out().println("run-all: a query failed, stopping the others: " + e.getMessage());
+        return Main.FAILED;
+      } finally {
+        for (StreamingQuery query : running) {
+          query.stop();
+        }
+      }
+      return Main.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static List<StreamingQuery> start(SparkSession spark, JobContext context, FleetJob job, boolean availableNow)
+      throws Exception {
+    JobContext own = new JobContext(job.jobName(), context.settings(), availableNow, List.of(), context.out());
+    return ((StreamingJob) job.create()).start(spark, own);
+  }
+}

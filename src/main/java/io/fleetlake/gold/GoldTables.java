@@ -1,0 +1,118 @@
+package io.fleetlake.gold;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import io.fleetlake.config.GoldSettings;
+import io.fleetlake.config.LakeSettings;
+import io.fleetlake.silver.LocationsEnriched;
+import io.fleetlake.silver.SilverDimensions;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Keeps the gold tables up to date one micro-batch of silver changes at a time: the batch names the units,
+ * hours and days that changed (new pings, pings whose previous-ping columns or weather were corrected, new or
+ * revised performance rows); exactly those hours, days and unit-days are computed again from silver and MERGEd
+ * into gold. A late ping therefore corrects its hour and day however late it comes, and a replayed batch
+ * writes the same rows again.
+ */
+public final class GoldTables {
+  /** What a batch changed, for the progress line. */
+  public record Summary(long hours, long days, long unitDays) {}
+
+  private final LakeSettings lake;
+  private final GoldAggregates aggregates;
+
+  public GoldTables(LakeSettings lake, GoldSettings settings) {
+    this.lake = lake;
+    this.aggregates = new GoldAggregates(settings);
+  }
+
+  /**
+   * @param touched rows (unit_id, date, hour) — hour null for a performance row, which touches the unit's day
+   */
+  public Summary update(Dataset<Row> touched) {
+    SparkSession spark = touched.sparkSession();
+    Dataset<Row> keys = touched.select("unit_id", "date", "hour").distinct().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<java.sql.Date> dates = keys.select("date").distinct().as(Encoders.DATE()).collectAsList();
+      if (dates.isEmpty()) {
+        return new Summary(0, 0, 0);
+      }
+      Dataset<Row> hours = keys.filter(col("hour").isNotNull()).select("unit_id", "hour").distinct();
+      Dataset<Row> unitDays = keys.select(col("unit_id"), col("date").as("stat_date")).distinct();
+      Dataset<Row> pings = read(spark, "silver", LocationsEnriched.TABLE)
+          .filter(col("event_date").isin(dates.toArray()));
+      // before poll-sources and silver-dimensions ran, pings alone: no performance rows, no unit types for them
+      Dataset<Row> performance = exists(spark, "silver", SilverDimensions.PERFORMANCE)
+          ? read(spark, "silver", SilverDimensions.PERFORMANCE).filter(col("stat_date").isin(dates.toArray()))
+          : emptyPerformance(spark);
+      Dataset<Row> dimension = exists(spark, "silver", SilverDimensions.DIM_UNITS)
+          ? read(spark, "silver", SilverDimensions.DIM_UNITS)
+          : spark.sql("SELECT CAST(NULL AS STRING) unit_id, CAST(NULL AS TIMESTAMP) valid_from, "
+              + "CAST(NULL AS TIMESTAMP) valid_to, CAST(NULL AS INT) version, CAST(NULL AS STRING) unit_type WHERE false");
+      Dataset<Row> hourPings = pings.withColumn("hour", org.apache.spark.sql.functions.date_trunc("hour", col("event_time")))
+          .join(hours, new String[] {"unit_id", "hour"}, "left_semi");
+      long hourCount = upsert(spark, GoldAggregates.HOURLY, aggregates.hourly(hourPings).localCheckpoint(true),
+          "t.date = s.date AND t.unit_id = s.unit_id AND t.hour = s.hour", null, "date");
+      long dayCount = upsert(spark, GoldAggregates.DAILY, aggregates.daily(pings, performance, dimension).localCheckpoint(true),
+          "t.date = s.date AND t.unit_type = s.unit_type", "t.date IN (" + sqlDates(dates) + ")");
+      Dataset<Row> unitDayPings = pings.join(unitDays.withColumnRenamed("stat_date", "event_date"),
+          new String[] {"unit_id", "event_date"}, "left_semi");
+      Dataset<Row> unitDayPerformance = performance.join(unitDays, new String[] {"unit_id", "stat_date"}, "left_semi");
+      long unitDayCount = upsert(spark, GoldAggregates.FEATURES,
+          aggregates.features(unitDayPings, unitDayPerformance).localCheckpoint(true),
+          "t.stat_date = s.stat_date AND t.unit_id = s.unit_id", null, "stat_date");
+      return new Summary(hourCount, dayCount, unitDayCount);
+    } finally {
+      keys.unpersist();
+    }
+  }
+
+  /**
+   * Writes {@code rows} in place of the table's rows with the same key; with {@code deleteScope}, rows of the
+   * table in that scope that the computation no longer produces are deleted. Returns the rows written.
+   */
+  private long upsert(SparkSession spark, String table, Dataset<Row> rows, String on, String deleteScope,
+                      String... partitionBy) {
+    long count = rows.count();
+    String path = lake.table("gold", table);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      rows.write().format("delta").mode("append").partitionBy(partitionBy).save(path);
+      return count;
+    }
+    var merge = DeltaTable.forPath(spark, path).as("t").merge(rows.as("s"), on)
+        .whenMatched().updateAll()
+        .whenNotMatched().insertAll();
+    if (deleteScope != null) {
+      merge = merge.whenNotMatchedBySource(deleteScope).delete();
+    }
+    merge.execute();
+    return count;
+  }
+
+  private Dataset<Row> read(SparkSession spark, String layer, String table) {
+    return spark.read().format("delta").load(lake.table(layer, table));
+  }
+
+  private boolean exists(SparkSession spark, String layer, String table) {
+    return DeltaTable.isDeltaTable(spark, lake.table(layer, table));
+  }
+
+  private static Dataset<Row> emptyPerformance(SparkSession spark) {
+    return spark.sql("SELECT CAST(NULL AS STRING) unit_id, CAST(NULL AS DATE) stat_date, CAST(NULL AS DOUBLE) distance_km, "
+        + "CAST(NULL AS DOUBLE) fuel_used_l, CAST(NULL AS DOUBLE) energy_used_kwh, CAST(NULL AS DOUBLE) engine_hours, "
+        + "CAST(NULL AS DOUBLE) idle_hours, CAST(NULL AS DOUBLE) avg_engine_temp_c, CAST(NULL AS INT) maintenance_events, "
+        + "CAST(NULL AS DOUBLE) payload_kg WHERE false");
+  }
+
+  private static String sqlDates(List<java.sql.Date> dates) {
+    return dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(", "));
+  }
+}
