@@ -23,7 +23,7 @@ enum FleetJob {
   SIMULATE("simulate", "produce a realistic fleet to Kafka and Postgres", SimulateJob.USAGE, SimulateJob::new),
   TRAIN_MODEL("train-model", "batch: baseline resource-usage model from gold/resource_usage_features",
       TrainModelJob.USAGE, TrainModelJob::new),
-  REPORT("report", "render the gold tables to a self-contained HTML dashboard", 6),
+  REPORT("report", "render the gold tables to a self-contained HTML dashboard", ReportJob.USAGE, ReportJob::new),
   BENCH("bench", "measure the performance ratios", 8),
   DOCTOR("doctor", "check every configured endpoint (Kafka, Postgres, S3, weather) and say what is wrong",
       DoctorJob.USAGE, DoctorJob::new),

@@ -1,0 +1,82 @@
+package io.fleetlake.app;
+
+import io.fleetlake.config.Settings;
+import io.fleetlake.lake.SparkSessions;
+import io.fleetlake.report.Dashboard;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The gold tables → one self-contained HTML dashboard (inline SVG charts, no script, nothing fetched):
+ *
+ * <pre>
+ * report: 6 charts → target/fleetlake-dashboard.html (41 KB)
+ * </pre>
+ */
+final class ReportJob implements Job {
+  static final String USAGE = """
+      Usage: report [--output FILE] [--config FILE]
+        Renders gold/fleet_daily, gold/unit_activity_hourly, gold/resource_usage_features, the model's metrics
+        and predictions, the quarantine and _quality/results into one HTML file that opens offline. --output (default
+        fleetlake.report.output): a local file or a Hadoop path (s3a://bucket/reports/fleet.html). Run gold first
+        (and train-model for the model's section).""";
+
+  @Override
+  public int run(JobContext context) throws Exception {
+    List<String> args = new ArrayList<>(context.args());
+    Settings settings = context.settings();
+    String output = settings.report().output();
+    int at = args.indexOf("--output");
+    if (at >= 0) {
+      if (at + 1 >= args.size()) {
+        throw new UsageException("--output needs a file");
+      }
+      output = args.remove(at + 1);
+      args.remove(at);
+    }
+    if (!args.isEmpty()) {
+      throw new UsageException("unknown arguments " + args);
+    }
+    SparkSession spark = SparkSessions.create(settings, context.jobName());
+    try {
+      Dashboard.Page page;
+      try {
+        page = new Dashboard(spark, settings.lake()).render();
+      } catch (IllegalStateException e) {
+        throw new JobFailedException(e.getMessage());
+      }
+      byte[] html = page.html().getBytes(StandardCharsets.UTF_8);
+      String written = write(spark, output, html);
+      context.out().printf("report: %d charts → %s (%,d KB)%s%n", page.charts(), written, (html.length + 1023) / 1024,
+          page.missing().isEmpty() ? "" : "; not there yet: " + String.join(", ", page.missing()));
+      return Main.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** A path with a scheme goes through Hadoop (s3a, hdfs); anything else is a local file. */
+  private static String write(SparkSession spark, String output, byte[] html) throws IOException {
+    URI uri = URI.create(output.replace(" ", "%20"));
+    if (uri.getScheme() == null || uri.getScheme().length() == 1) {
+      Path file = Path.of(output).toAbsolutePath();
+      Files.createDirectories(file.getParent());
+      Files.write(file, html);
+      return file.toString();
+    }
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(output);
+    FileSystem fs = path.getFileSystem(spark.sessionState().newHadoopConf());
+    try (OutputStream out = fs.create(path, true)) {
+      out.write(html);
+    }
+    return output;
+  }
+}
