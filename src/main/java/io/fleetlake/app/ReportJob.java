@@ -9,8 +9,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 
@@ -31,20 +29,10 @@ final class ReportJob implements Job {
 
   @Override
   public int run(JobContext context) throws Exception {
-    List<String> args = new ArrayList<>(context.args());
     Settings settings = context.settings();
-    String output = settings.report().output();
-    int at = args.indexOf("--output");
-    if (at >= 0) {
-      if (at + 1 >= args.size()) {
-        throw new UsageException("--output needs a file");
-      }
-      output = args.remove(at + 1);
-      args.remove(at);
-    }
-    if (!args.isEmpty()) {
-      throw new UsageException("unknown arguments " + args);
-    }
+    Arguments args = new Arguments(context.args());
+    String output = args.text("--output", settings.report().output());
+    args.refuseTheRest();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {
       Dashboard.Page page;

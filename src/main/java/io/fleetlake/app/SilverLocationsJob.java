@@ -5,7 +5,6 @@ import io.fleetlake.config.Settings;
 import io.fleetlake.enrich.WeatherCache;
 import io.fleetlake.silver.LocationsEnriched;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -32,11 +31,9 @@ final class SilverLocationsJob implements StreamingJob {
 
   @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
-    List<String> args = new ArrayList<>(context.args());
-    boolean backfill = args.remove("--backfill-weather");
-    if (!args.isEmpty()) {
-      throw new UsageException("unknown arguments " + args);
-    }
+    Arguments args = new Arguments(context.args());
+    boolean backfill = args.flag("--backfill-weather");
+    args.refuseTheRest();
     Settings settings = context.settings();
     LocationsEnriched silver = new LocationsEnriched(settings.lake(), settings.weather(),
         (int) settings.streaming().latePingHorizon().toDays());

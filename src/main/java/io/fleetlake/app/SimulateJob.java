@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 
 /**
  * A realistic fleet into Kafka and Postgres: every later test, the demo and the benchmark use it.
@@ -50,78 +48,5 @@ final class SimulateJob implements Job {
     args.refuseTheRest();
     new FleetSimulator(context.settings().kafka(), context.settings().postgres(), context.out()).run(options, manifest, follow);
     return Main.OK;
-  }
-
-  /** --name value options of a job, each read once; what is left over is an error. */
-  private static final class Arguments {
-    private final List<String> rest;
-
-    Arguments(List<String> args) {
-      this.rest = new java.util.ArrayList<>(args);
-    }
-
-    String text(String name, String fallback) {
-      int i = rest.indexOf(name);
-      if (i < 0) {
-        return fallback;
-      }
-      if (i + 1 >= rest.size()) {
-        throw new UsageException(name + " needs a value");
-      }
-      String value = rest.get(i + 1);
-      rest.subList(i, i + 2).clear();
-      return value;
-    }
-
-    boolean flag(String name) {
-      return rest.remove(name);
-    }
-
-    int intValue(String name, int fallback, int min) {
-      String value = text(name, null);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        int n = Integer.parseInt(value);
-        if (n >= min) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // falls through to the message
-      }
-      throw new UsageException(name + " must be a whole number ≥ " + min + ", not '" + value + "'");
-    }
-
-    double percent(String name, double fallback) {
-      String value = text(name, null);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        double n = Double.parseDouble(value);
-        if (n >= 0 && Double.isFinite(n)) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // falls through to the message
-      }
-      throw new UsageException(name + " must be a number ≥ 0, not '" + value + "'");
-    }
-
-    LocalDate date(String name, LocalDate fallback) {
-      String value = text(name, null);
-      try {
-        return value == null ? fallback : LocalDate.parse(value);
-      } catch (DateTimeParseException e) {
-        throw new UsageException(name + " must be a date YYYY-MM-DD, not '" + value + "'");
-      }
-    }
-
-    void refuseTheRest() {
-      if (!rest.isEmpty()) {
-        throw new UsageException("unknown arguments " + rest);
-      }
-    }
   }
 }

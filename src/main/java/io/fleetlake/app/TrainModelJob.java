@@ -4,8 +4,6 @@ import io.fleetlake.config.Settings;
 import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.model.FuelModel;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -29,20 +27,10 @@ final class TrainModelJob implements Job {
 
   @Override
   public int run(JobContext context) throws Exception {
-    List<String> args = new ArrayList<>(context.args());
     Settings settings = context.settings();
-    int testDays = settings.model().testDays();
-    int at = args.indexOf("--test-days");
-    if (at >= 0) {
-      if (at + 1 >= args.size() || !args.get(at + 1).matches("[1-9][0-9]*")) {
-        throw new UsageException("--test-days needs a whole number of days ≥ 1");
-      }
-      testDays = Integer.parseInt(args.remove(at + 1));
-      args.remove(at);
-    }
-    if (!args.isEmpty()) {
-      throw new UsageException("unknown arguments " + args);
-    }
+    Arguments args = new Arguments(context.args());
+    int testDays = args.intValue("--test-days", settings.model().testDays(), 1);
+    args.refuseTheRest();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {
       FuelModel.Metrics m;

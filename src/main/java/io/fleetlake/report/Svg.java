@@ -101,7 +101,7 @@ final class Svg {
       if (!names.contains(p.series())) {
         names.add(p.series());
       }
-      svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" fill-opacity=\"0.75\"/>",
+      svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" stroke=\"#fff\" stroke-width=\"0.75\"/>",
           x.at(f.applyAsDouble(p.x())), y.at(f.applyAsDouble(p.y())), color(p.series())));
     }
     return close(svg, names);

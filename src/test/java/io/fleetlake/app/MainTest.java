@@ -60,8 +60,8 @@ class MainTest {
 
   @Test
   void aJobNotBuiltYetSaysSoAndExitsNonZero() {
-    assertEquals(3, run(Map.of(), "train-model", "--available-now"));
-    assertEquals("fleetlake: job 'train-model' is not available yet: it arrives with issue #6. Nothing was done.\n", err());
+    assertEquals(3, run(Map.of(), "maintain", "--available-now"));
+    assertEquals("fleetlake: job 'maintain' is not available yet: it arrives with issue #7. Nothing was done.\n", err());
   }
 
   @Test

@@ -46,14 +46,14 @@ class SilverLocationsIT {
     env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
     env.put("FLEETLAKE_WEATHER_READ_TIMEOUT", "1 second");
     Path manifestFile = TestStack.projectDir().resolve("target/silver-it-manifest.json");
-    run(stack, env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--malformed", "1",
+    stack.submit(env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--malformed", "1",
         "--manifest", manifestFile.toString());
     JsonNode manifest = new ObjectMapper().readTree(manifestFile.toFile());
-    run(stack, env, "ingest-locations", "--available-now");
-    run(stack, env, "poll-sources", "--available-now");
-    run(stack, env, "silver-dimensions", "--available-now");
+    stack.submit(env, "ingest-locations", "--available-now");
+    stack.submit(env, "poll-sources", "--available-now");
+    stack.submit(env, "silver-dimensions", "--available-now");
     admin(stack, "/admin/reset");
-    Command.Result silver = run(stack, env, "silver-locations", "--available-now");
+    Command.Result silver = stack.submit(env, "silver-locations", "--available-now");
 
     Dataset<Row> table = spark.read().format("delta").load(ROOT + "/silver/locations_enriched");
     long pings = manifest.get("pings").asLong();
@@ -70,15 +70,15 @@ class SilverLocationsIT {
 
     // another day of pings while the weather server fails
     LocalDate earlier = LocalDate.now(ZoneOffset.UTC).minusDays(4);
-    run(stack, env, "simulate", "--units", "60", "--days", "1", "--start", earlier.toString(), "--seed", "7",
+    stack.submit(env, "simulate", "--units", "60", "--days", "1", "--start", earlier.toString(), "--seed", "7",
         "--duplicates", "0", "--late", "0", "--malformed", "0", "--manifest", manifestFile.toString());
-    run(stack, env, "ingest-locations", "--available-now");
+    stack.submit(env, "ingest-locations", "--available-now");
     admin(stack, "/admin/faults?kind=delay&ms=2500&count=2");
     admin(stack, "/admin/faults?kind=status&status=503&count=8");
     admin(stack, "/admin/faults?kind=broken-json&count=4");
     admin(stack, "/admin/faults?kind=rate-limit&retry_after=1&count=4");
     admin(stack, "/admin/faults?kind=status&status=500&count=200");
-    run(stack, env, "silver-locations", "--available-now");
+    stack.submit(env, "silver-locations", "--available-now");
     Dataset<Row> during = spark.read().format("delta").load(ROOT + "/silver/locations_enriched");
     long failed = during.filter("weather_status = 'failed'").count();
     assertEquals(pings + 60 * 96, during.count(), "no row held back or lost while the API failed");
@@ -86,20 +86,12 @@ class SilverLocationsIT {
     assertEquals(0, during.filter("weather_status = 'failed' AND weather_error IS NULL").count());
 
     admin(stack, "/admin/reset");
-    Command.Result backfill = run(stack, env, "silver-locations", "--backfill-weather");
+    Command.Result backfill = stack.submit(env, "silver-locations", "--backfill-weather");
     assertTrue(backfill.out().contains("silver-locations: weather filled in for " + String.format("%,d", failed) + " rows"),
         backfill::toString);
     Dataset<Row> after = spark.read().format("delta").load(ROOT + "/silver/locations_enriched");
     assertEquals(pings + 60 * 96, after.count());
     assertEquals(after.count(), after.filter("weather_status = 'ok'").count());
-  }
-
-  private static Command.Result run(TestStack stack, Map<String, String> env, String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(stack.configArguments());
-    Command.Result result = Command.sparkSubmit(env, all);
-    assertEquals(0, result.exitCode(), result::toString);
-    return result;
   }
 
   private static void admin(TestStack stack, String pathAndQuery) throws Exception {

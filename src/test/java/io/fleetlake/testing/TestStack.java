@@ -65,6 +65,15 @@ public final class TestStack implements AutoCloseable {
     return List.of("--config", projectDir().resolve("conf/local.conf").toString(), "--config", overlay.toString());
   }
 
+  /** Runs a job of the jar against this stack, with {@code env} over the test's environment; it must exit 0. */
+  public Command.Result submit(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.addAll(configArguments());
+    Command.Result result = Command.sparkSubmit(env, all);
+    org.junit.jupiter.api.Assertions.assertEquals(0, result.exitCode(), result::toString);
+    return result;
+  }
+
   /** The servers themselves, e.g. to stop and start one for an outage. */
   public LocalStack servers() {
     return stack;
