@@ -9,6 +9,7 @@ import io.fleetlake.silver.LocationsEnriched;
 import io.fleetlake.silver.SilverDimensions;
 import io.fleetlake.testing.GoldExpectations;
 import io.fleetlake.testing.TestSpark;
+import io.fleetlake.testing.TestWeather;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,9 +44,7 @@ class GoldJobTest {
     spark = TestSpark.session();
     server = WeatherServer.start("127.0.0.1", 0, 0);
     root = Path.of("target", "test-lake", "gold-" + UUID.randomUUID()).toAbsolutePath().toUri().toString();
-    String url = "http://127.0.0.1:" + server.port();
-    settings = Settings.load(List.of(), Map.of("FLEETLAKE_LAKE_ROOT", root, "FLEETLAKE_WEATHER_BASE_URL", url,
-        "FLEETLAKE_WEATHER_ARCHIVE_BASE_URL", url, "FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "60000"));
+    settings = TestWeather.settings(server, Map.of("FLEETLAKE_LAKE_ROOT", root));
   }
 
   @AfterAll

@@ -3,10 +3,10 @@ package io.fleetlake.enrich;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetlake.config.Settings;
 import io.fleetlake.config.WeatherSettings;
 import io.fleetlake.local.weather.WeatherServer;
 import io.fleetlake.testing.TestSpark;
+import io.fleetlake.testing.TestWeather;
 import io.fleetlake.testing.WeatherAdmin;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -33,9 +33,8 @@ class WeatherEnrichmentTest {
     server = WeatherServer.start("127.0.0.1", 0, 0);
     String url = "http://127.0.0.1:" + server.port();
     admin = new WeatherAdmin(url);
-    settings = Settings.load(List.of(), Map.of("FLEETLAKE_WEATHER_BASE_URL", url, "FLEETLAKE_WEATHER_ARCHIVE_BASE_URL", url,
-        "FLEETLAKE_WEATHER_BACKOFF", "10 milliseconds", "FLEETLAKE_WEATHER_MAX_ATTEMPTS", "2",
-        "FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "60000", "FLEETLAKE_WEATHER_CIRCUIT_FAILURES", "100")).weather();
+    settings = TestWeather.settings(server, Map.of("FLEETLAKE_WEATHER_BACKOFF", "10 milliseconds",
+        "FLEETLAKE_WEATHER_MAX_ATTEMPTS", "2", "FLEETLAKE_WEATHER_CIRCUIT_FAILURES", "100")).weather();
     WeatherEnrichment.registerFunction(spark, settings);
   }
 

@@ -4,10 +4,10 @@ import static io.fleetlake.testing.DataFrames.assertSameRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetlake.config.LakeSettings;
-import io.fleetlake.config.Settings;
 import io.fleetlake.config.WeatherSettings;
 import io.fleetlake.local.weather.WeatherServer;
 import io.fleetlake.testing.TestSpark;
+import io.fleetlake.testing.TestWeather;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -29,9 +29,7 @@ class LocationsEnrichedTest {
   static void start() throws Exception {
     spark = TestSpark.session();
     server = WeatherServer.start("127.0.0.1", 0, 0);
-    String url = "http://127.0.0.1:" + server.port();
-    weather = Settings.load(List.of(), Map.of("FLEETLAKE_WEATHER_BASE_URL", url, "FLEETLAKE_WEATHER_ARCHIVE_BASE_URL", url,
-        "FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "60000")).weather();
+    weather = TestWeather.settings(server, Map.of()).weather();
   }
 
   @AfterAll
