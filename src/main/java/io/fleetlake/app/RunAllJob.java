@@ -29,6 +29,7 @@ final class RunAllJob implements Job {
     context.refuseArguments();
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
     try {
+      GracefulStop.install(spark, context.out());
       for (List<FleetJob> stage : STAGES) {
         List<StreamingQuery> queries = new ArrayList<>();
         for (FleetJob job : stage) {
@@ -53,8 +54,12 @@ final class RunAllJob implements Job {
       context.out().println("run-all: " + running.size() + " queries running until stopped: "
           + running.stream().map(StreamingQuery::name).toList());
       context.out().flush();
+      // the catch-up queries have terminated: without this, awaitAnyTermination would return at once
+      spark.streams().resetTerminated();
       try {
         spark.streams().awaitAnyTermination();
+        StreamingQuery stopped = running.stream().filter(q -> !q.isActive()).findFirst().orElse(null);
+        context.out().println("run-all: query " + (stopped == null ? "?" : stopped.name()) + " stopped; stopping the others");
       } catch (StreamingQueryException e) {
         context.out().println("run-all: a query failed, stopping the others: " + e.getMessage());
         return Main.FAILED;

@@ -20,6 +20,7 @@ interface StreamingJob extends Job {
   default int run(JobContext context) throws Exception {
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
     try {
+      GracefulStop.install(spark, context.out());
       for (StreamingQuery query : start(spark, context)) {
         query.awaitTermination();
       }

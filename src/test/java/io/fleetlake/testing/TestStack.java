@@ -65,11 +65,16 @@ public final class TestStack implements AutoCloseable {
     return List.of("--config", projectDir().resolve("conf/local.conf").toString(), "--config", overlay.toString());
   }
 
-  /** Runs a job of the jar against this stack, with {@code env} over the test's environment; it must exit 0. */
-  public Command.Result submit(Map<String, String> env, String... args) throws IOException, InterruptedException {
+  /** A job's command line with this stack's --config arguments after it. */
+  public List<String> jobArguments(String... args) {
     List<String> all = new java.util.ArrayList<>(List.of(args));
     all.addAll(configArguments());
-    Command.Result result = Command.sparkSubmit(env, all);
+    return all;
+  }
+
+  /** Runs a job of the jar against this stack, with {@code env} over the test's environment; it must exit 0. */
+  public Command.Result submit(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    Command.Result result = Command.sparkSubmit(env, jobArguments(args));
     org.junit.jupiter.api.Assertions.assertEquals(0, result.exitCode(), result::toString);
     return result;
   }
