@@ -40,6 +40,7 @@ public final class GoldTables {
   public Summary update(Dataset<Row> touched) {
     SparkSession spark = touched.sparkSession();
     Dataset<Row> keys = touched.select("unit_id", "date", "hour").distinct().persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> pings = null;
     try {
       List<java.sql.Date> dates = keys.select("date").distinct().as(Encoders.DATE()).collectAsList();
       if (dates.isEmpty()) {
@@ -47,8 +48,9 @@ public final class GoldTables {
       }
       Dataset<Row> hours = keys.filter(col("hour").isNotNull()).select("unit_id", "hour").distinct();
       Dataset<Row> unitDays = keys.select(col("unit_id"), col("date").as("stat_date")).distinct();
-      Dataset<Row> pings = read(spark, "silver", LocationsEnriched.TABLE)
-          .filter(col("event_date").isin(dates.toArray()));
+      // the touched days' pings feed all three tables: read from silver once per batch, not once per table
+      pings = read(spark, "silver", LocationsEnriched.TABLE)
+          .filter(col("event_date").isin(dates.toArray())).persist(StorageLevel.MEMORY_AND_DISK());
       // before poll-sources and silver-dimensions ran, pings alone: no performance rows, no unit types for them
       Dataset<Row> performance = exists(spark, "silver", SilverDimensions.PERFORMANCE)
           ? read(spark, "silver", SilverDimensions.PERFORMANCE).filter(col("stat_date").isin(dates.toArray()))
@@ -72,6 +74,9 @@ public final class GoldTables {
       return new Summary(hourCount, dayCount, unitDayCount);
     } finally {
       keys.unpersist();
+      if (pings != null) {
+        pings.unpersist();
+      }
     }
   }
 

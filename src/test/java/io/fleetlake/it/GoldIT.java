@@ -45,9 +45,7 @@ class GoldIT {
   void theFleetFromKafkaToTheDashboard() throws Exception {
     TestStack stack = LocalStackExtension.stack();
     SparkSession spark = TestSpark.session(stack.settings());
-    Map<String, String> env = new HashMap<>(TestStack.SECRETS);
-    env.put("FLEETLAKE_KAFKA_TOPIC", "gold.it");
-    env.put("FLEETLAKE_LAKE_ROOT", ROOT);
+    Map<String, String> env = TestStack.isolatedEnv("gold.it", ROOT);
     env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
     stack.submit(env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--late", "1", "--malformed", "1");
 

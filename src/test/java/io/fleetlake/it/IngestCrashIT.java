@@ -41,9 +41,7 @@ class IngestCrashIT {
   void killedThreeTimesMidStreamNothingLostNothingTwice() throws Exception {
     TestStack stack = LocalStackExtension.stack();
     SparkSession spark = TestSpark.session(stack.settings());
-    Map<String, String> env = new HashMap<>(TestStack.SECRETS);
-    env.put("FLEETLAKE_KAFKA_TOPIC", TOPIC);
-    env.put("FLEETLAKE_LAKE_ROOT", ROOT);
+    Map<String, String> env = TestStack.isolatedEnv(TOPIC, ROOT);
     env.put("FLEETLAKE_STREAMING_TRIGGER_INTERVAL", "1 second");
     env.put("FLEETLAKE_INGEST_MAX_OFFSETS_PER_TRIGGER", "1000");
     Path logs = TestStack.projectDir().resolve("target/crash-it");

@@ -38,9 +38,7 @@ class IngestLocationsIT {
   static void simulateAndIngest() throws Exception {
     stack = LocalStackExtension.stack();
     spark = TestSpark.session(stack.settings());
-    env = new HashMap<>(TestStack.SECRETS);
-    env.put("FLEETLAKE_KAFKA_TOPIC", "ingest.it");
-    env.put("FLEETLAKE_LAKE_ROOT", ROOT);
+    env = TestStack.isolatedEnv("ingest.it", ROOT);
     Path manifestFile = TestStack.projectDir().resolve("target/ingest-it-manifest.json");
     Command.Result simulate = job("simulate", "--units", "60", "--days", "2", "--malformed", "2", "--duplicates", "1",
         "--late", "1", "--manifest", manifestFile.toString());

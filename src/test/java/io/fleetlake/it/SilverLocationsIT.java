@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -39,9 +38,7 @@ class SilverLocationsIT {
   void theFleetGetsItsWeatherInFewCallsAndFailedWeatherIsFilledInLater() throws Exception {
     TestStack stack = LocalStackExtension.stack();
     SparkSession spark = TestSpark.session(stack.settings());
-    Map<String, String> env = new HashMap<>(TestStack.SECRETS);
-    env.put("FLEETLAKE_KAFKA_TOPIC", "silver.it");
-    env.put("FLEETLAKE_LAKE_ROOT", ROOT);
+    Map<String, String> env = TestStack.isolatedEnv("silver.it", ROOT);
     env.put("FLEETLAKE_WEATHER_BACKOFF", "20 milliseconds");
     env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
     env.put("FLEETLAKE_WEATHER_READ_TIMEOUT", "1 second");

@@ -65,6 +65,17 @@ public final class TestStack implements AutoCloseable {
     return List.of("--config", projectDir().resolve("conf/local.conf").toString(), "--config", overlay.toString());
   }
 
+  /**
+   * The environment for jobs of a test that keeps to its own topic and lake root (so tests sharing the stack
+   * never see each other's pings or tables): the secrets, the topic and the root. Mutable, for more variables.
+   */
+  public static Map<String, String> isolatedEnv(String topic, String lakeRoot) {
+    Map<String, String> env = new java.util.HashMap<>(SECRETS);
+    env.put("FLEETLAKE_KAFKA_TOPIC", topic);
+    env.put("FLEETLAKE_LAKE_ROOT", lakeRoot);
+    return env;
+  }
+
   /** A job's command line with this stack's --config arguments after it. */
   public List<String> jobArguments(String... args) {
     List<String> all = new java.util.ArrayList<>(List.of(args));
