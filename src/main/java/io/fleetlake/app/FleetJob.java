@@ -18,7 +18,7 @@ enum FleetJob {
   GOLD("gold", "stream: silver → gold/unit_activity_hourly, gold/fleet_daily, gold/resource_usage_features",
       GoldJob.USAGE, GoldJob::new),
   RUN_ALL("run-all", "every streaming query above in one Spark application", RunAllJob.USAGE, RunAllJob::new),
-  MAINTAIN("maintain", "batch: OPTIMIZE / Z-order / VACUUM, symlink manifests", 7),
+  MAINTAIN("maintain", "batch: OPTIMIZE / Z-order / VACUUM, symlink manifests", MaintainJob.USAGE, MaintainJob::new),
   CATALOG("catalog", "batch: register the tables in the metastore (Glue on EMR), print Athena DDL", 7),
   SIMULATE("simulate", "produce a realistic fleet to Kafka and Postgres", SimulateJob.USAGE, SimulateJob::new),
   TRAIN_MODEL("train-model", "batch: baseline resource-usage model from gold/resource_usage_features",

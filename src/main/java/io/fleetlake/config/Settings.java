@@ -26,6 +26,7 @@ public record Settings(
     GoldSettings gold,
     ModelSettings model,
     ReportSettings report,
+    MaintainSettings maintain,
     LocalStackSettings localStack,
     Config config) {
 
@@ -49,6 +50,7 @@ public record Settings(
         GoldSettings.read(SettingsReader.of(config, "fleetlake.gold")),
         ModelSettings.read(SettingsReader.of(config, "fleetlake.model")),
         ReportSettings.read(SettingsReader.of(config, "fleetlake.report")),
+        MaintainSettings.read(SettingsReader.of(config, "fleetlake.maintain")),
         LocalStackSettings.read(SettingsReader.of(config, "fleetlake.local-stack")),
         config);
   }

@@ -212,6 +212,17 @@ class SettingsTest {
   }
 
   @Test
+  void maintainedTablesNameALayerAndATable() throws IOException {
+    MaintainSettings maintain = Settings.load(List.of(), Map.of()).maintain();
+    assertEquals(new MaintainSettings.MaintainedTable("bronze", "locations", List.of("unit_id"), true), maintain.tables().get(0));
+    assertEquals(11, maintain.tables().size());
+    Path wrong = conf("fleetlake.maintain.tables = [ { table = platinum/locations } ]");
+    assertEquals("Invalid setting fleetlake.maintain.tables[0].table = \"platinum/locations\": must be <layer>/<table> "
+            + "with layer bronze, silver, gold or _quality, e.g. bronze/locations",
+        assertThrows(InvalidSettingException.class, () -> Settings.load(List.of(wrong), Map.of())).getMessage());
+  }
+
+  @Test
   void strayFleetlakeVariablesAreReported() {
     assertEquals(List.of("FLEETLAKE_KAFKA_TOPICS"), ConfigLoader.unusedEnvironmentVariables(
         Map.of("FLEETLAKE_KAFKA_TOPICS", "x", "FLEETLAKE_KAFKA_TOPIC", "y", Secrets.POSTGRES_PASSWORD, "z", "HOME", "/root")));

@@ -1,0 +1,51 @@
+package io.fleetlake.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What maintain does to each table.
+ *
+ * @param vacuumRetention how long VACUUM keeps files a table no longer uses
+ * @param tables the tables, in order
+ */
+public record MaintainSettings(Duration vacuumRetention, List<MaintainedTable> tables) {
+  private static final Set<String> LAYERS = Set.of("bronze", "silver", "gold", "_quality");
+
+  /**
+   * One table.
+   *
+   * @param layer bronze, silver, gold or _quality
+   * @param name the table's folder in its layer
+   * @param zorderBy OPTIMIZE clusters files by these columns; empty: compaction only
+   * @param manifest keep a symlink-format manifest (for engines that read Parquet through it)
+   */
+  public record MaintainedTable(String layer, String name, List<String> zorderBy, boolean manifest) {
+    public String id() {
+      return layer + "/" + name;
+    }
+  }
+
+  static MaintainSettings read(SettingsReader reader) {
+    List<MaintainedTable> tables = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (SettingsReader table : reader.objects("tables")) {
+      String id = table.string("table");
+      String[] parts = id.split("/");
+      if (parts.length != 2 || !LAYERS.contains(parts[0]) || !parts[1].matches("[a-z_][a-z0-9_]*")) {
+        throw new InvalidSettingException(table.fullKey("table"), id,
+            "must be <layer>/<table> with layer bronze, silver, gold or _quality, e.g. bronze/locations");
+      }
+      if (!seen.add(id)) {
+        throw new InvalidSettingException(table.fullKey("table"), id, "is listed twice");
+      }
+      tables.add(new MaintainedTable(parts[0], parts[1],
+          table.has("zorder-by") ? table.identifiers("zorder-by", 0) : List.of(),
+          table.has("manifest") && table.flag("manifest")));
+    }
+    return new MaintainSettings(reader.positiveDuration("vacuum-retention"), List.copyOf(tables));
+  }
+}
