@@ -1,17 +1,26 @@
 package io.fleetlake.testing;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,31 +35,42 @@ public final class ManifestReader {
   public static Dataset<Row> read(SparkSession spark, String tablePath) throws IOException {
     Path root = new Path(tablePath, "_symlink_format_manifest");
     FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
-    Dataset<Row> all = null;
+    List<String> files = new ArrayList<>();
+    Map<String, Map<String, String>> partitions = new HashMap<>();
     RemoteIterator<LocatedFileStatus> manifests = fs.listFiles(root, true);
     while (manifests.hasNext()) {
       Path manifest = manifests.next().getPath();
       if (!manifest.getName().equals("manifest")) {
         continue;
       }
-      List<String> files = new ArrayList<>();
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(manifest), StandardCharsets.UTF_8))) {
-        in.lines().filter(l -> !l.isBlank()).forEach(files::add);
-      }
-      if (files.isEmpty()) {
-        continue;
-      }
-      Dataset<Row> part = spark.read().parquet(files.toArray(new String[0]));
-      // partition folders between the manifest root and the file: name=value
+      // partition folders between the manifest root and the manifest: name=value
+      Map<String, String> values = new LinkedHashMap<>();
       for (Path dir = manifest.getParent(); !dir.equals(root) && dir.getName().contains("="); dir = dir.getParent()) {
         String[] kv = dir.getName().split("=", 2);
-        part = part.withColumn(kv[0], lit(kv[1]));
+        values.put(kv[0], kv[1]);
       }
-      all = all == null ? part : all.unionByName(part);
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(manifest), StandardCharsets.UTF_8))) {
+        in.lines().filter(l -> !l.isBlank()).forEach(file -> {
+          files.add(file);
+          partitions.put(new Path(file).getName(), values);
+        });
+      }
     }
-    if (all == null) {
-      throw new AssertionError("no manifest under " + root);
+    if (files.isEmpty()) {
+      throw new AssertionError("no manifest with files under " + root);
     }
-    return all;
+    // one read of every listed file; each row's partition values from the manifest that listed its file
+    Dataset<Row> rows = spark.read().parquet(files.toArray(new String[0]))
+        .withColumn("_file", element_at(split(input_file_name(), "/"), -1));
+    for (String column : partitions.values().stream().flatMap(m -> m.keySet().stream()).distinct().toList()) {
+      List<Column> pairs = new ArrayList<>();
+      partitions.forEach((file, values) -> {
+        pairs.add(lit(file));
+        pairs.add(lit(values.get(column)));
+      });
+      Column mapping = map(pairs.toArray(new Column[0]));
+      rows = rows.withColumn(column, element_at(mapping, col("_file")));
+    }
+    return rows.drop("_file");
   }
 }
