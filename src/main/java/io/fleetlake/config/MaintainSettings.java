@@ -22,8 +22,9 @@ public record MaintainSettings(Duration vacuumRetention, List<MaintainedTable> t
    * @param name the table's folder in its layer
    * @param zorderBy OPTIMIZE clusters files by these columns; empty: compaction only
    * @param manifest keep a symlink-format manifest (for engines that read Parquet through it)
+   * @param autoOptimize the table's writes are optimized (one file per partition) and auto-compacted from then on
    */
-  public record MaintainedTable(String layer, String name, List<String> zorderBy, boolean manifest) {
+  public record MaintainedTable(String layer, String name, List<String> zorderBy, boolean manifest, boolean autoOptimize) {
     public String id() {
       return layer + "/" + name;
     }
@@ -44,7 +45,8 @@ public record MaintainSettings(Duration vacuumRetention, List<MaintainedTable> t
       }
       tables.add(new MaintainedTable(parts[0], parts[1],
           table.has("zorder-by") ? table.identifiers("zorder-by", 0) : List.of(),
-          table.has("manifest") && table.flag("manifest")));
+          table.has("manifest") && table.flag("manifest"),
+          table.has("auto-optimize") && table.flag("auto-optimize")));
     }
     return new MaintainSettings(reader.positiveDuration("vacuum-retention"), List.copyOf(tables));
   }

@@ -58,6 +58,9 @@ public final class SparkSessions {
     // Delta rebuilds a table's state with 50 partitions by default: seconds of task overhead on every
     // micro-batch's commit when the log is small, as a streaming table's is
     conf.put("spark.databricks.delta.snapshotPartitions", Integer.toString(settings.spark().shufflePartitions()));
+    // VACUUM lists a table's folders in this many tasks (Spark's default: 10,000): minutes of task overhead
+    // for a lake of a few hundred folders; a setting in fleetlake.spark.conf raises it for a very large lake
+    conf.put("spark.sql.sources.parallelPartitionDiscovery.parallelism", Integer.toString(settings.spark().shufflePartitions()));
     conf.put("spark.sql.session.timeZone", settings.spark().sessionTimeZone());
     for (Layer layer : Layer.values()) {
       String prefix = "spark.sql.catalog." + layer.sqlName();

@@ -3,9 +3,11 @@ package io.fleetlake.maintain;
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.MaintainSettings.MaintainedTable;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -48,6 +50,16 @@ public final class TableMaintenance {
     if (vacuumRetention != null) {
       checkRetention(table.id(), delta, vacuumRetention, force);
     }
+    Map<String, String> wanted = new LinkedHashMap<>();
+    if (table.autoOptimize()) {
+      wanted.put("delta.autoOptimize.optimizeWrite", "true");
+      wanted.put("delta.autoOptimize.autoCompact", "true");
+    }
+    if (table.manifest()) {
+      // from now on every commit rewrites the manifest of the partitions it changes, so it never lags the table
+      wanted.put("delta.compatibility.symlinkFormatManifest.enabled", "true");
+    }
+    setProperties(path, delta, wanted);
     String optimize;
     if (table.zorderBy().isEmpty()) {
       delta.optimize().executeCompaction();
@@ -61,13 +73,21 @@ public final class TableMaintenance {
       vacuumed = vacuum(path, vacuumRetention, force);
     }
     if (table.manifest()) {
-      // from now on every commit rewrites the manifest of the partitions it changes, so it never lags the table
-      if (!"true".equals(properties(delta).get("delta.compatibility.symlinkFormatManifest.enabled"))) {
-        spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (delta.compatibility.symlinkFormatManifest.enabled = true)");
-      }
       delta.generate("symlink_format_manifest");
     }
     return new Result(table.id(), before, files(delta), optimize, vacuumed, table.manifest(), (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Sets those of {@code wanted} the table does not have yet: no commit when nothing changes. */
+  private void setProperties(String path, DeltaTable delta, Map<String, String> wanted) {
+    Map<String, String> current = properties(delta);
+    String changes = wanted.entrySet().stream()
+        .filter(e -> !e.getValue().equals(current.get(e.getKey())))
+        .map(e -> e.getKey() + " = '" + e.getValue() + "'")
+        .collect(Collectors.joining(", "));
+    if (!changes.isEmpty()) {
+      spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (" + changes + ")");
+    }
   }
 
   /** The table's safe minimum: its delta.deletedFileRetentionDuration, or Delta's default of 7 days. */

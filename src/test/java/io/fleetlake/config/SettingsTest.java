@@ -214,7 +214,7 @@ class SettingsTest {
   @Test
   void maintainedTablesNameALayerAndATable() throws IOException {
     MaintainSettings maintain = Settings.load(List.of(), Map.of()).maintain();
-    assertEquals(new MaintainSettings.MaintainedTable("bronze", "locations", List.of("unit_id"), true), maintain.tables().get(0));
+    assertEquals(new MaintainSettings.MaintainedTable("bronze", "locations", List.of("unit_id"), true, true), maintain.tables().get(0));
     assertEquals(11, maintain.tables().size());
     Path wrong = conf("fleetlake.maintain.tables = [ { table = platinum/locations } ]");
     assertEquals("Invalid setting fleetlake.maintain.tables[0].table = \"platinum/locations\": must be <layer>/<table> "

@@ -61,17 +61,28 @@ class TableMaintenanceTest {
     String path = pings(true);
     Dataset<Row> before = snapshot(path);
     TableMaintenance.Result result = new TableMaintenance(spark)
-        .maintain(path, new MaintainedTable("bronze", "pings", List.of("unit_id"), false), Duration.ofDays(7), false);
+        .maintain(path, new MaintainedTable("bronze", "pings", List.of("unit_id"), false, true), Duration.ofDays(7), false);
     System.out.println("maintain: " + result);
     assertEquals(18, result.before().count(), "6 appends × 3 dates");
     assertEquals(3, result.after().count(), "one file per date");
     assertSameRows(before, spark.read().format("delta").load(path));
+
+    // auto-optimize: a later append of 2 tasks × 3 dates writes one file per date (optimized write), not six,
+    // and auto compaction then folds them into the 3 files OPTIMIZE left
+    spark.sql("""
+        SELECT concat('late-', id) AS event_id, concat('UNIT-', id % 5) AS unit_id,
+               date_add(DATE '2026-11-20', CAST(id % 3 AS INT)) AS event_date, 1.0D AS speed_kmh
+        FROM range(0, 30)""").repartition(2).write().format("delta").mode("append").save(path);
+    List<Row> history = DeltaTable.forPath(spark, path).history(2)
+        .selectExpr("operation", "operationMetrics['numFiles']", "operationMetrics['numAddedFiles']").collectAsList();
+    assertEquals("[[OPTIMIZE,null,3], [WRITE,3,null]]", history.toString());
+    assertEquals(3, DeltaTable.forPath(spark, path).detail().select("numFiles").first().getLong(0));
   }
 
   @Test
   void vacuumBelowTheSafeMinimumIsRefusedUnlessForced() {
     String path = pings(false);
-    MaintainedTable table = new MaintainedTable("silver", "pings", List.of(), false);
+    MaintainedTable table = new MaintainedTable("silver", "pings", List.of(), false, false);
     TableMaintenance maintenance = new TableMaintenance(spark);
     var refused = assertThrows(TableMaintenance.RetentionRefusedException.class,
         () -> maintenance.maintain(path, table, Duration.ofHours(1), false));
@@ -98,7 +109,7 @@ class TableMaintenanceTest {
   void theManifestListsExactlyTheLiveFilesThroughUpdatesDeletesAndOptimize() throws Exception {
     for (boolean partitioned : List.of(true, false)) {
       String path = pings(partitioned, 2);
-      MaintainedTable table = new MaintainedTable("gold", "pings", List.of("unit_id"), true);
+      MaintainedTable table = new MaintainedTable("gold", "pings", List.of("unit_id"), true, false);
       TableMaintenance maintenance = new TableMaintenance(spark);
       maintenance.maintain(path, table, Duration.ofDays(7), false);
       assertSameAsDelta(path, partitioned);
