@@ -3,13 +3,7 @@ package io.fleetlake.app;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.report.Dashboard;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -42,29 +36,12 @@ final class ReportJob implements Job {
         throw new JobFailedException(e.getMessage());
       }
       byte[] html = page.html().getBytes(StandardCharsets.UTF_8);
-      String written = write(spark, output, html);
+      String written = OutputFiles.write(spark, output, html);
       context.out().printf("report: %d charts → %s (%,d KB)%s%n", page.charts(), written, (html.length + 1023) / 1024,
           page.missing().isEmpty() ? "" : "; not there yet: " + String.join(", ", page.missing()));
       return Main.OK;
     } finally {
       spark.stop();
     }
-  }
-
-  /** A path with a scheme goes through Hadoop (s3a, hdfs); anything else is a local file. */
-  private static String write(SparkSession spark, String output, byte[] html) throws IOException {
-    URI uri = URI.create(output.replace(" ", "%20"));
-    if (uri.getScheme() == null || uri.getScheme().length() == 1) {
-      Path file = Path.of(output).toAbsolutePath();
-      Files.createDirectories(file.getParent());
-      Files.write(file, html);
-      return file.toString();
-    }
-    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(output);
-    FileSystem fs = path.getFileSystem(spark.sessionState().newHadoopConf());
-    try (OutputStream out = fs.create(path, true)) {
-      out.write(html);
-    }
-    return output;
   }
 }

@@ -27,6 +27,7 @@ public record Settings(
     ModelSettings model,
     ReportSettings report,
     MaintainSettings maintain,
+    CatalogSettings catalog,
     LocalStackSettings localStack,
     Config config) {
 
@@ -51,6 +52,7 @@ public record Settings(
         ModelSettings.read(SettingsReader.of(config, "fleetlake.model")),
         ReportSettings.read(SettingsReader.of(config, "fleetlake.report")),
         MaintainSettings.read(SettingsReader.of(config, "fleetlake.maintain")),
+        CatalogSettings.read(SettingsReader.of(config, "fleetlake.catalog")),
         LocalStackSettings.read(SettingsReader.of(config, "fleetlake.local-stack")),
         config);
   }

@@ -50,23 +50,29 @@ public final class LakeCatalog implements TableCatalog {
     if (namespace.length > 0) {
       return new Identifier[0];
     }
-    SparkSession spark = SparkSession.active();
+    return deltaTables(SparkSession.active(), layerPath).stream()
+        .map(table -> Identifier.of(new String[0], table)).toArray(Identifier[]::new);
+  }
+
+  /** The names of the Delta tables directly under a layer's folder, sorted; none if the folder is not there. */
+  public static List<String> deltaTables(SparkSession spark, String layerPath) {
     Path layer = new Path(layerPath);
-    List<Identifier> tables = new ArrayList<>();
+    List<String> tables = new ArrayList<>();
     try {
       FileSystem fs = layer.getFileSystem(spark.sessionState().newHadoopConf());
       if (!fs.exists(layer)) {
-        return new Identifier[0];
+        return tables;
       }
       for (FileStatus status : fs.listStatus(layer)) {
         if (status.isDirectory() && fs.exists(new Path(status.getPath(), "_delta_log"))) {
-          tables.add(Identifier.of(new String[0], status.getPath().getName()));
+          tables.add(status.getPath().getName());
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + layerPath, e);
     }
-    return tables.toArray(new Identifier[0]);
+    tables.sort(null);
+    return tables;
   }
 
   @Override

@@ -60,8 +60,8 @@ class MainTest {
 
   @Test
   void aJobNotBuiltYetSaysSoAndExitsNonZero() {
-    assertEquals(3, run(Map.of(), "catalog", "--available-now"));
-    assertEquals("fleetlake: job 'catalog' is not available yet: it arrives with issue #7. Nothing was done.\n", err());
+    assertEquals(3, run(Map.of(), "bench", "--available-now"));
+    assertEquals("fleetlake: job 'bench' is not available yet: it arrives with issue #8. Nothing was done.\n", err());
   }
 
   @Test
