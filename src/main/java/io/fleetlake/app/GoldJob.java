@@ -8,15 +8,13 @@ import io.delta.tables.DeltaTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.gold.GoldTables;
 import io.fleetlake.lake.DeltaWrites;
+import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.silver.LocationsEnriched;
 import io.fleetlake.silver.SilverDimensions;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
@@ -71,7 +69,7 @@ final class GoldJob implements StreamingJob {
         .writeStream()
         .queryName(JOB + "-" + name)
         .option("checkpointLocation", context.settings().lake().checkpoint(JOB, name))
-        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
+        .foreachBatch(LakeWriteLock.batches((batch, id) -> {
           // the two queries take turns: concurrent MERGEs into one gold table would conflict
           synchronized (gold) {
             long start = System.nanoTime();
@@ -81,7 +79,7 @@ final class GoldJob implements StreamingJob {
                 id, name, rows, s.hours(), s.days(), s.unitDays(), (System.nanoTime() - start) / 1e9);
             out.flush();
           }
-        })
+        }))
         .trigger(context.trigger(context.settings().streaming().triggerInterval()))
         .start();
   }

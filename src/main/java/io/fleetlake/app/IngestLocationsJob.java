@@ -2,6 +2,7 @@ package io.fleetlake.app;
 
 import io.fleetlake.bronze.LocationIngestBatch;
 import io.fleetlake.config.Settings;
+import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.sources.KafkaLocations;
 import java.io.PrintStream;
 import java.util.List;
@@ -38,7 +39,7 @@ final class IngestLocationsJob implements StreamingJob {
         .writeStream()
         .queryName(QUERY_NAME)
         .option("checkpointLocation", settings.lake().checkpoint(QUERY_NAME, LocationIngestBatch.BRONZE))
-        .foreachBatch(batch)
+        .foreachBatch(LakeWriteLock.batches(batch))
         .trigger(context.trigger(settings.streaming().triggerInterval()))
         .start();
     context.out().println(QUERY_NAME + ": " + settings.kafka().topic() + " at " + settings.kafka().bootstrapServers()

@@ -1,15 +1,12 @@
 package io.fleetlake.app;
 
-import io.delta.tables.DeltaTable;
 import io.fleetlake.config.MaintainSettings.MaintainedTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.SparkSessions;
+import io.fleetlake.maintain.LakeMaintenance;
 import io.fleetlake.maintain.TableMaintenance;
-import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -26,8 +23,9 @@ final class MaintainJob implements Job {
         columns, else compaction), VACUUM with fleetlake.maintain.vacuum-retention (or --vacuum-retention-hours),
         and, where manifest = true, the symlink-format manifest (kept current by every later commit). A retention
         below a table's delta.deletedFileRetentionDuration (7 days by default) is refused before anything is
-        done, unless --force-retention. Prints live files and bytes before and after. Safe to schedule; run it
-        while no job writes the same tables.""";
+        done, unless --force-retention. Prints live files and bytes before and after. Safe to schedule while no
+        other driver writes the lake: on S3, Delta allows one writing driver per table. A continuous run-all
+        maintains the tables itself every fleetlake.maintain.every, between its micro-batches.""";
 
   @Override
   public int run(JobContext context) throws Exception {
@@ -47,46 +45,22 @@ final class MaintainJob implements Job {
     }
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {
-      PrintStream out = context.out();
-      TableMaintenance maintenance = new TableMaintenance(spark);
-      List<MaintainedTable> present = new ArrayList<>();
-      for (MaintainedTable table : tables) {
-        String path = settings.lake().table(table.layer(), table.name());
-        if (DeltaTable.isDeltaTable(spark, path)) {
-          present.add(table);
-        } else {
-          out.println("maintain " + table.id() + ": not there yet, skipped");
+      LakeMaintenance maintenance = new LakeMaintenance(spark, settings.lake(), context.out());
+      List<MaintainedTable> present = maintenance.present(tables);
+      if (retention != null) {
+        try {
+          // every table's retention is checked before any table is touched
+          maintenance.checkRetention(present, retention, force);
+        } catch (TableMaintenance.RetentionRefusedException e) {
+          throw new JobFailedException(e.getMessage());
         }
-      }
-      try {
-        // every table's retention is checked before any table is touched
-        if (retention != null) {
-          for (MaintainedTable table : present) {
-            maintenance.checkRetention(settings.lake().table(table.layer(), table.name()), table.id(), retention, force);
-          }
-        }
-      } catch (TableMaintenance.RetentionRefusedException e) {
-        throw new JobFailedException(e.getMessage());
       }
       for (MaintainedTable table : present) {
-        TableMaintenance.Result r = maintenance.maintain(settings.lake().table(table.layer(), table.name()), table, retention, force);
-        out.printf(Locale.ROOT, "maintain %s: %,d files, %s → %,d files, %s; %s; %s%s; %.1f s%n", r.table(),
-            r.before().count(), bytes(r.before().bytes()), r.after().count(), bytes(r.after().bytes()), r.optimize(),
-            retention == null ? "no VACUUM" : "VACUUM " + humanHours(retention) + ": " + r.vacuumed() + " files deleted",
-            r.manifest() ? "; manifest" : "", r.seconds());
-        out.flush();
+        maintenance.maintain(table, retention, force);
       }
       return Main.OK;
     } finally {
       spark.stop();
     }
-  }
-
-  private static String humanHours(Duration d) {
-    return d.toHours() % 24 == 0 && d.toHours() > 0 ? d.toDays() + " days" : d.toHours() + " hours";
-  }
-
-  private static String bytes(long n) {
-    return n >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MB", n / 1048576.0) : String.format(Locale.ROOT, "%.1f KB", n / 1024.0);
   }
 }

@@ -2,12 +2,10 @@ package io.fleetlake.app;
 
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.Settings;
+import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.sources.TablePoller;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.api.java.function.VoidFunction2;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
@@ -50,7 +48,7 @@ final class PollSourcesJob implements StreamingJob {
         .writeStream()
         .queryName(QUERY_NAME)
         .option("checkpointLocation", settings.lake().checkpoint(QUERY_NAME, "timer"))
-        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (ticks, batchId) -> pollAll(poller, settings, context.out()))
+        .foreachBatch(LakeWriteLock.batches((ticks, batchId) -> pollAll(poller, settings, context.out())))
         .trigger(Trigger.ProcessingTime(settings.streaming().pollInterval().toMillis()))
         .start());
   }

@@ -2,6 +2,7 @@ package io.fleetlake.app;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.Settings;
+import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.silver.SilverDimensions;
 import java.io.PrintStream;
 import java.util.List;
@@ -62,7 +63,7 @@ final class SilverDimensionsJob implements StreamingJob {
         .writeStream()
         .queryName("silver-dimensions-" + query)
         .option("checkpointLocation", settings.lake().checkpoint("silver-dimensions", query))
-        .foreachBatch(writer)
+        .foreachBatch(LakeWriteLock.batches(writer))
         .trigger(context.trigger(settings.streaming().triggerInterval()))
         .start();
   }

@@ -3,12 +3,10 @@ package io.fleetlake.app;
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.enrich.WeatherCache;
+import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.silver.LocationsEnriched;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.api.java.function.VoidFunction2;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
@@ -53,7 +51,7 @@ final class SilverLocationsJob implements StreamingJob {
         .writeStream()
         .queryName(context.jobName())
         .option("checkpointLocation", settings.lake().checkpoint(context.jobName(), LocationsEnriched.TABLE))
-        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
+        .foreachBatch(LakeWriteLock.batches((batch, id) -> {
           long start = System.nanoTime();
           WeatherCache.Counters before = cache.counters();
           LocationsEnriched.Summary s = silver.upsert(batch);
@@ -64,7 +62,7 @@ final class SilverLocationsJob implements StreamingJob {
               after.client().calls() - before.client().calls(), after.hits() - before.hits(),
               after.client().failures() - before.client().failures(), s.weatherFixed(), (System.nanoTime() - start) / 1e9);
           out.flush();
-        })
+        }))
         .trigger(context.trigger(settings.streaming().triggerInterval()))
         .start());
   }

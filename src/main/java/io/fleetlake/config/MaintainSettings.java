@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -11,8 +12,9 @@ import java.util.Set;
  *
  * @param vacuumRetention how long VACUUM keeps files a table no longer uses
  * @param tables the tables, in order
+ * @param every how often a continuous run-all maintains the tables itself; empty: never
  */
-public record MaintainSettings(Duration vacuumRetention, List<MaintainedTable> tables) {
+public record MaintainSettings(Duration vacuumRetention, List<MaintainedTable> tables, Optional<Duration> every) {
   private static final Set<String> LAYERS = Set.of("bronze", "silver", "gold", "_quality");
 
   /**
@@ -48,6 +50,8 @@ public record MaintainSettings(Duration vacuumRetention, List<MaintainedTable> t
           table.has("manifest") && table.flag("manifest"),
           table.has("auto-optimize") && table.flag("auto-optimize")));
     }
-    return new MaintainSettings(reader.positiveDuration("vacuum-retention"), List.copyOf(tables));
+    Optional<Duration> every = "off".equals(reader.optionalString("every")) ? Optional.empty()
+        : Optional.of(reader.positiveDuration("every"));
+    return new MaintainSettings(reader.positiveDuration("vacuum-retention"), List.copyOf(tables), every);
   }
 }

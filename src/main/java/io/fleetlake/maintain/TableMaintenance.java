@@ -168,7 +168,8 @@ public final class TableMaintenance {
     return delta.detail().select("properties").first().getJavaMap(0);
   }
 
-  static String human(Duration d) {
+  /** 7 days, 1 hour, 90 minutes. */
+  public static String human(Duration d) {
     if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
       return d.toDays() + (d.toDays() == 1 ? " day" : " days");
     }

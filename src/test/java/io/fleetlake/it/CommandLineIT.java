@@ -4,15 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetlake.emr.EmrStepsTest;
 import io.fleetlake.testing.Command;
 import io.fleetlake.testing.FreePorts;
 import io.fleetlake.testing.LocalStackExtension;
 import io.fleetlake.testing.TestSpark;
 import io.fleetlake.testing.TestStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,5 +118,24 @@ class CommandLineIT {
         assertFalse(result.all().contains(secret), () -> "secret " + secret.substring(0, 4) + "… printed:\n" + result);
       }
     }
+  }
+
+  @Test
+  void emrSubmitWritesStepsTheAwsCliAccepts() throws Exception {
+    Path file = TestStack.projectDir().resolve("target/emr-steps-" + UUID.randomUUID() + ".json");
+    String jar = "s3://fleet-artifacts/jars/fleetlake.jar";
+    Command.Result result = Command.run(Map.of(), List.of("scripts/emr-submit", "--jar", jar, "--config",
+        "s3://fleet-artifacts/conf/emr.conf", "--out", file.toString(), "run-all", "catalog", "train-model", "report"));
+    assertEquals(0, result.exitCode(), result::toString);
+    List<List<String>> steps = EmrStepsTest.assertValidSteps(Files.readString(file));
+    assertEquals(List.of("run-all", "catalog", "train-model", "report"), steps.stream().map(a -> a.get(a.indexOf(jar) + 1)).toList());
+    steps.forEach(args -> assertEquals("emr.conf", args.get(args.indexOf("--config") + 1)));
+    assertEquals(result.out().strip(), Files.readString(file).strip(), "what it printed is what it wrote");
+    Files.delete(file);
+
+    Command.Result noCluster = Command.run(Map.of(), List.of("scripts/emr-submit", "--run", "--jar", jar, "--config",
+        "s3://fleet-artifacts/conf/emr.conf"));
+    assertEquals(2, noCluster.exitCode(), noCluster::toString);
+    assertTrue(noCluster.err().contains("--run needs --cluster-id"), noCluster::toString);
   }
 }

@@ -1,0 +1,189 @@
+package io.fleetlake.emr;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code aws emr add-steps --steps file://…} JSON for fleetlake's jobs: each step runs {@code spark-submit} in
+ * cluster mode through EMR's command-runner.jar, with the jar and the config file from S3 (YARN puts the config in
+ * the driver's working folder). Streaming jobs are long-running steps whose driver YARN restarts (they resume from
+ * their checkpoints); batch jobs run once, with {@code --available-now}. Plain Java: runs without Spark.
+ */
+public final class EmrSteps {
+  /** Jobs that run until stopped, unless given as JOB:scheduled. */
+  static final List<String> STREAMING = List.of("run-all", "ingest-locations", "silver-dimensions", "silver-locations",
+      "gold", "poll-sources");
+  /** Jobs that do their work and exit, meant to be submitted on a schedule; poll-sources:streaming polls on. */
+  static final List<String> SCHEDULED = List.of("poll-sources", "maintain", "catalog", "train-model", "report");
+  static final List<String> DEFAULT_JOBS = List.of("run-all", "catalog");
+
+  static final String USAGE = """
+      Usage: scripts/emr-submit --jar s3://BUCKET/…/fleetlake.jar --config s3://BUCKET/…/emr.conf
+                                [--cluster-id j-… --run] [--out FILE] [JOB[:streaming|:scheduled]]…
+        Prints the JSON of `aws emr add-steps --cluster-id j-… --steps file://FILE`, one step per JOB (default:
+        run-all catalog). run-all, ingest-locations, silver-dimensions, silver-locations and gold are long-running
+        streaming steps (JOB:scheduled: an --available-now step instead); poll-sources, maintain, catalog,
+        train-model and report are --available-now steps to submit on a schedule. Each step is
+        spark-submit --deploy-mode cluster --files <config> <jar> <job> --config <config's file name>.
+        --out FILE also writes it to FILE; --run submits it with the AWS CLI (needs --cluster-id and `aws`).
+        Delta on S3 allows one writing driver per table: a job is refused next to a streaming step that writes
+        the same tables (run-all runs every streaming job, and maintains the tables itself).""";
+
+  /** One step. */
+  record Step(String name, List<String> args) {}
+
+  private EmrSteps() {}
+
+  /**
+   * @param jobs job names, each optionally suffixed :streaming or :scheduled (poll-sources can be either)
+   */
+  static List<Step> steps(String jar, String config, List<String> jobs) {
+    requireS3("--jar", jar, ".jar");
+    requireS3("--config", config, ".conf");
+    String configName = config.substring(config.lastIndexOf('/') + 1);
+    Set<String> seen = new LinkedHashSet<>();
+    List<Step> steps = new ArrayList<>();
+    for (String spec : jobs) {
+      String job = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
+      String mode = spec.contains(":") ? spec.substring(spec.indexOf(':') + 1) : "";
+      if (!STREAMING.contains(job) && !SCHEDULED.contains(job)) {
+        fail("unknown job '" + job + "': one of " + new LinkedHashSet<>(concat(STREAMING, SCHEDULED)));
+      }
+      boolean streaming = switch (mode) {
+        case "streaming" -> STREAMING.contains(job) ? true : fail(job + " cannot run as a streaming step");
+        case "scheduled" -> false;
+        case "" -> !SCHEDULED.contains(job);
+        default -> fail("unknown mode '" + mode + "' in " + spec + ": streaming or scheduled");
+      };
+      if (!seen.add(job)) {
+        fail(job + " is given twice: two drivers would write the same tables");
+      }
+      List<String> args = new ArrayList<>(List.of("spark-submit", "--deploy-mode", "cluster", "--files", config));
+      if (streaming) {
+        // a failed driver is restarted and resumes from its checkpoints; four failures within an hour end the step
+        args.addAll(List.of("--conf", "spark.yarn.maxAppAttempts=4", "--conf", "spark.yarn.am.attemptFailuresValidityInterval=1h"));
+      }
+      args.addAll(List.of(jar, job, "--config", configName));
+      if (!streaming) {
+        args.add("--available-now");
+      }
+      steps.add(new Step("fleetlake " + job + (streaming ? " (streaming)" : " (scheduled)"), args));
+    }
+    List<String> streamingJobs = steps.stream().filter(step -> step.name().endsWith("(streaming)"))
+        .map(step -> step.args().get(step.args().indexOf(jar) + 1)).toList();
+    for (String job : seen) {
+      if (streamingJobs.contains("run-all") && !job.equals("run-all") && STREAMING.contains(job)) {
+        // run-all's queries are those jobs' queries, on their checkpoints and tables
+        fail("run-all already runs " + job + ": two drivers would write the same tables");
+      }
+      if (job.equals("maintain") && !streamingJobs.isEmpty()) {
+        fail("maintain commits to every table, which " + String.join(", ", streamingJobs) + " write(s) as well: two "
+            + "drivers for one table (Delta on S3 allows one). A streaming run-all maintains the tables itself every "
+            + "fleetlake.maintain.every; the maintain step is for lakes whose jobs all run as scheduled steps");
+      }
+    }
+    return steps;
+  }
+
+  /** The JSON list the AWS CLI reads with --steps file://…: CUSTOM_JAR steps through command-runner.jar. */
+  static String json(List<Step> steps) {
+    StringBuilder json = new StringBuilder("[\n");
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      json.append("  {\n")
+          .append("    \"Type\": \"CUSTOM_JAR\",\n")
+          .append("    \"Name\": ").append(quote(step.name())).append(",\n")
+          // CONTINUE: the only action EMR accepts when steps run side by side (StepConcurrencyLevel > 1)
+          .append("    \"ActionOnFailure\": \"CONTINUE\",\n")
+          .append("    \"Jar\": \"command-runner.jar\",\n")
+          .append("    \"Args\": [")
+          .append(String.join(", ", step.args().stream().map(EmrSteps::quote).toList()))
+          .append("]\n  }").append(i < steps.size() - 1 ? "," : "").append('\n');
+    }
+    return json.append("]\n").toString();
+  }
+
+  static String quote(String s) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  private static void requireS3(String option, String value, String suffix) {
+    if (value == null) {
+      fail(option + " is required");
+    }
+    if (!value.startsWith("s3://") || !value.endsWith(suffix) || value.length() <= "s3://".length() + suffix.length()) {
+      fail(option + " " + value + ": must be an s3:// path to the " + suffix.substring(1) + " file (EMR reads it from S3)");
+    }
+  }
+
+  private static boolean fail(String message) {
+    throw new IllegalArgumentException(message);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /** Prints the steps' JSON; exit 2 with the reason on a wrong command line. The script does --out and --run. */
+  public static void main(String[] argv) {
+    System.exit(run(List.of(argv), System.out, System.err));
+  }
+
+  static int run(List<String> argv, PrintStream out, PrintStream err) {
+    String jar = null;
+    String config = null;
+    List<String> jobs = new ArrayList<>();
+    try {
+      for (int i = 0; i < argv.size(); i++) {
+        String arg = argv.get(i);
+        switch (arg) {
+          case "--help", "-h" -> {
+            out.println(USAGE);
+            return 0;
+          }
+          case "--jar" -> jar = value(argv, ++i, arg);
+          case "--config" -> config = value(argv, ++i, arg);
+          default -> {
+            if (arg.startsWith("-")) {
+              fail("unknown option " + arg);
+            }
+            jobs.add(arg);
+          }
+        }
+      }
+      out.print(json(steps(jar, config, jobs.isEmpty() ? DEFAULT_JOBS : jobs)));
+      return 0;
+    } catch (IllegalArgumentException e) {
+      err.println("emr-submit: " + e.getMessage() + "\n\n" + USAGE);
+      return 2;
+    }
+  }
+
+  private static String value(List<String> argv, int i, String option) {
+    if (i >= argv.size()) {
+      fail(option + " needs a value");
+    }
+    return argv.get(i);
+  }
+}

@@ -1,0 +1,126 @@
+package io.fleetlake.emr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The add-steps JSON, checked against the shape the AWS CLI documents for --steps. */
+public class EmrStepsTest {
+  private static final String JAR = "s3://fleet-artifacts/jars/fleetlake-0.1.0.jar";
+  private static final String CONFIG = "s3://fleet-artifacts/conf/emr.conf";
+
+  /**
+   * The AWS CLI's schema of `aws emr add-steps --steps` (awscli/customizations/emr/argumentschema.py, STEPS_SCHEMA: a
+   * list of objects with only these keys, Type and ActionOnFailure from their enums, Args a list of strings) and
+   * the API's limits (StepConfig: Name at most 256 characters; HadoopJarStep's strings at most 10,240 in all).
+   * Returns the steps' Args.
+   */
+  public static List<List<String>> assertValidSteps(String json) throws Exception {
+    JsonNode steps = new ObjectMapper().readTree(json);
+    assertTrue(steps.isArray() && steps.size() > 0, "a non-empty JSON list: " + json);
+    Map<String, Set<String>> enums = Map.of(
+        "Type", Set.of("CUSTOM_JAR", "STREAMING", "HIVE", "PIG", "IMPALA", "SPARK"),
+        "ActionOnFailure", Set.of("TERMINATE_CLUSTER", "CANCEL_AND_WAIT", "CONTINUE"));
+    Set<String> keys = Set.of("Type", "Name", "ActionOnFailure", "Jar", "Args", "MainClass", "Properties");
+    List<List<String>> allArgs = new ArrayList<>();
+    for (JsonNode step : steps) {
+      assertTrue(step.isObject(), step.toString());
+      for (Iterator<String> names = step.fieldNames(); names.hasNext(); ) {
+        String key = names.next();
+        assertTrue(keys.contains(key), "unknown key " + key);
+        if (key.equals("Args")) {
+          assertTrue(step.get(key).isArray(), "Args is a list");
+          step.get(key).forEach(a -> assertTrue(a.isTextual(), "Args are strings: " + a));
+        } else {
+          assertTrue(step.get(key).isTextual(), key + " is a string");
+        }
+        if (enums.containsKey(key)) {
+          assertTrue(enums.get(key).contains(step.get(key).asText()), key + " = " + step.get(key));
+        }
+      }
+      assertTrue(step.has("Jar") && step.has("Name"), "a CUSTOM_JAR step names its jar and itself: " + step);
+      assertTrue(step.get("Name").asText().length() <= 256);
+      List<String> args = new ArrayList<>();
+      step.get("Args").forEach(a -> args.add(a.asText()));
+      int length = step.get("Jar").asText().length() + args.stream().mapToInt(String::length).sum();
+      assertTrue(length <= 10_240, "HadoopJarStep strings: " + length);
+      allArgs.add(args);
+    }
+    return allArgs;
+  }
+
+  private static String print(String... argv) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = EmrSteps.run(List.of(argv), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theDefaultStepsAreRunAllAndTheCatalog() throws Exception {
+    List<List<String>> steps = assertValidSteps(print("--jar", JAR, "--config", CONFIG));
+    assertEquals(List.of("spark-submit", "--deploy-mode", "cluster", "--files", CONFIG,
+        "--conf", "spark.yarn.maxAppAttempts=4", "--conf", "spark.yarn.am.attemptFailuresValidityInterval=1h",
+        JAR, "run-all", "--config", "emr.conf"), steps.get(0));
+    assertEquals(List.of("spark-submit", "--deploy-mode", "cluster", "--files", CONFIG,
+        JAR, "catalog", "--config", "emr.conf", "--available-now"), steps.get(1));
+    assertEquals(2, steps.size());
+  }
+
+  @Test
+  void separateStreamingJobsWithPollingOnASchedule() throws Exception {
+    String json = print("--jar", JAR, "--config", CONFIG, "ingest-locations", "silver-dimensions", "silver-locations", "gold",
+        "poll-sources", "train-model", "report");
+    List<List<String>> steps = assertValidSteps(json);
+    assertEquals(7, steps.size());
+    assertTrue(json.contains("\"Name\": \"fleetlake gold (streaming)\""), json);
+    assertTrue(json.contains("\"Name\": \"fleetlake poll-sources (scheduled)\""), json);
+    assertEquals("--available-now", steps.get(4).get(steps.get(4).size() - 1));
+    assertTrue(assertValidSteps(print("--jar", JAR, "--config", CONFIG, "poll-sources:streaming")).get(0)
+        .contains("spark.yarn.maxAppAttempts=4"));
+  }
+
+  @Test
+  void everyJobAsAScheduledStepIncludingMaintain() throws Exception {
+    List<List<String>> steps = assertValidSteps(print("--jar", JAR, "--config", CONFIG, "run-all:scheduled", "maintain", "catalog"));
+    assertEquals(List.of("run-all", "maintain", "catalog"), steps.stream().map(a -> a.get(a.indexOf(JAR) + 1)).toList());
+    steps.forEach(args -> assertEquals("--available-now", args.get(args.size() - 1)));
+  }
+
+  @Test
+  void twoDriversForOneTableAndWrongPathsAreRefused() {
+    assertEquals("run-all already runs gold: two drivers would write the same tables",
+        assertThrows(IllegalArgumentException.class, () -> EmrSteps.steps(JAR, CONFIG, List.of("run-all", "gold"))).getMessage());
+    assertEquals("run-all already runs poll-sources: two drivers would write the same tables",
+        assertThrows(IllegalArgumentException.class, () -> EmrSteps.steps(JAR, CONFIG, List.of("run-all", "poll-sources"))).getMessage());
+    assertEquals("maintain is given twice: two drivers would write the same tables",
+        assertThrows(IllegalArgumentException.class, () -> EmrSteps.steps(JAR, CONFIG, List.of("maintain", "maintain"))).getMessage());
+    assertEquals("--jar target/fleetlake.jar: must be an s3:// path to the jar file (EMR reads it from S3)",
+        assertThrows(IllegalArgumentException.class, () -> EmrSteps.steps("target/fleetlake.jar", CONFIG, List.of())).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> EmrSteps.steps(JAR, CONFIG, List.of("ingest")))
+        .getMessage().startsWith("unknown job 'ingest': one of [run-all, ingest-locations"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> EmrSteps.steps(JAR, CONFIG, List.of("run-all", "maintain")))
+        .getMessage().startsWith("maintain commits to every table, which run-all write(s) as well: two drivers for one table"));
+    assertEquals("run-all already runs gold: two drivers would write the same tables",
+        assertThrows(IllegalArgumentException.class, () -> EmrSteps.steps(JAR, CONFIG, List.of("run-all", "gold:scheduled"))).getMessage());
+  }
+
+  @Test
+  void quotesAreEscaped() {
+    assertEquals("\"a \\\"b\\\" \\\\ \\n\"", EmrSteps.quote("a \"b\" \\ \n"));
+  }
+}
