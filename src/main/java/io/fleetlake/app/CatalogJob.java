@@ -48,8 +48,8 @@ final class CatalogJob implements Job {
       long elsewhere = 0;
       for (Registration r : registrations) {
         String what = switch (r.outcome()) {
-          case REGISTERED -> String.format(Locale.ROOT, "registered → %s (%,d rows)", r.location(), r.rows());
-          case ALREADY_REGISTERED -> String.format(Locale.ROOT, "already registered → %s (%,d rows)", r.location(), r.rows());
+          case REGISTERED -> "registered → " + r.location() + rows(r.rows());
+          case ALREADY_REGISTERED -> "already registered → " + r.location() + rows(r.rows());
           case REGISTERED_ELSEWHERE -> "registered at another location, " + r.location() + ", not " + r.table().path()
               + ": left as it is (DROP TABLE spark_catalog." + r.table().sqlName()
               + " drops the entry only, then run catalog again)";
@@ -71,5 +71,9 @@ final class CatalogJob implements Job {
     } finally {
       spark.stop();
     }
+  }
+
+  private static String rows(long n) {
+    return String.format(Locale.ROOT, " (%,d %s)", n, n == 1 ? "row" : "rows");
   }
 }

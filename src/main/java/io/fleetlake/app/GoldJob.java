@@ -74,6 +74,9 @@ final class GoldJob implements StreamingJob {
           synchronized (gold) {
             long start = System.nanoTime();
             long rows = batch.count();
+            if (rows == 0) {
+              return; // a silver commit that changed no row (OPTIMIZE): nothing to recompute
+            }
             GoldTables.Summary s = gold.update(batch);
             out.printf("gold: batch %d of %s: %,d changed rows → %,d unit-hours, %,d day × type rows, %,d unit-days; %.1f s%n",
                 id, name, rows, s.hours(), s.days(), s.unitDays(), (System.nanoTime() - start) / 1e9);

@@ -19,6 +19,9 @@ final class GracefulStop {
 
   static void install(SparkSession spark, PrintStream out) {
     ShutdownHookManager.get().addShutdownHook(() -> {
+      if (spark.sparkContext().isStopped()) {
+        return; // the job ended by itself and stopped Spark: nothing runs, and asking would start Spark's RPC again
+      }
       StreamingQuery[] active = spark.streams().active();
       if (active.length == 0) {
         return;

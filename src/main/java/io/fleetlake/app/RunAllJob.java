@@ -6,6 +6,7 @@ import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.maintain.LakeMaintenance;
 import io.fleetlake.maintain.TableMaintenance;
+import io.fleetlake.model.FuelModel;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +104,7 @@ final class RunAllJob implements Job {
     out.println("run-all: maintaining the tables every " + TableMaintenance.human(settings.every().get()));
     maintainer.scheduleWithFixedDelay(() -> {
       LakeMaintenance maintenance = new LakeMaintenance(spark, context.settings().lake(), out);
-      for (MaintainedTable table : maintenance.present(settings.tables())) {
+      for (MaintainedTable table : maintenance.present(settings.tables().stream().filter(RunAllJob::writtenByRunAll).toList())) {
         if (Thread.currentThread().isInterrupted()) {
           return;
         }
@@ -113,12 +114,22 @@ final class RunAllJob implements Job {
             return maintenance.maintain(table, settings.vacuumRetention(), false);
           });
         } catch (Exception e) {
+          if (maintainer.isShutdown()) {
+            // run-all is ending: an OPTIMIZE cut short commits nothing
+            out.println("run-all: maintain " + table.id() + " cut short by the stop; nothing was committed");
+            return;
+          }
           out.println("run-all: maintain " + table.id() + " failed, the next round tries again: " + e.getMessage());
         }
       }
       out.flush();
     }, every, every, TimeUnit.MILLISECONDS);
     return maintainer;
+  }
+
+  /** run-all maintains only tables its own queries write: train-model's tables have another driver. */
+  private static boolean writtenByRunAll(MaintainedTable table) {
+    return !(table.layer().equals("gold") && List.of(FuelModel.METRICS, FuelModel.PREDICTIONS).contains(table.name()));
   }
 
   private static List<StreamingQuery> start(SparkSession spark, JobContext context, FleetJob job, boolean availableNow)

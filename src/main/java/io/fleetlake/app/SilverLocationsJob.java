@@ -47,11 +47,16 @@ final class SilverLocationsJob implements StreamingJob {
       throw new JobFailedException(bronze + " does not exist yet: run ingest-locations first");
     }
     WeatherCache cache = WeatherCache.shared(settings.weather());
-    return List.of(spark.readStream().format("delta").load(bronze)
+    return List.of(spark.readStream().format("delta")
+        .option("maxFilesPerTrigger", settings.streaming().silverMaxFilesPerTrigger())
+        .load(bronze)
         .writeStream()
         .queryName(context.jobName())
         .option("checkpointLocation", settings.lake().checkpoint(context.jobName(), LocationsEnriched.TABLE))
         .foreachBatch(LakeWriteLock.batches((batch, id) -> {
+          if (batch.isEmpty()) {
+            return; // a bronze commit without new rows (OPTIMIZE): nothing to enrich
+          }
           long start = System.nanoTime();
           WeatherCache.Counters before = cache.counters();
           LocationsEnriched.Summary s = silver.upsert(batch);

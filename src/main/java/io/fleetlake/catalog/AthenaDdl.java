@@ -71,13 +71,9 @@ public final class AthenaDdl {
         + "TBLPROPERTIES ('table_type' = 'DELTA');\n";
   }
 
-  /** The Parquet table over the manifest, or a comment saying why there is none. */
+  /** The Parquet table over the manifest; for a table without one yet, a comment says how it gets one. */
   public String symlink(LakeTable table) {
     String name = database(table.layer()) + "." + table.name() + "_symlink";
-    if (!table.manifest()) {
-      return "-- " + table.sqlName() + ": no symlink manifest (set manifest = true for it in fleetlake.maintain.tables "
-          + "and run maintain for " + name + ")\n";
-    }
     List<String> columns = new ArrayList<>();
     List<String> partitions = new ArrayList<>();
     for (StructField field : table.schema().fields()) {
@@ -85,7 +81,12 @@ public final class AthenaDdl {
       (table.partitionColumns().contains(field.name()) ? partitions : columns).add(column);
     }
     StringBuilder sql = new StringBuilder()
-        .append("-- ").append(table.sqlName()).append(": Parquet over the symlink manifest\n")
+        .append("-- ").append(table.sqlName()).append(": Parquet over the symlink manifest\n");
+    if (!table.manifest()) {
+      sql.append("-- (no manifest yet, so this reads as empty: set manifest = true for ").append(table.layer().folder())
+          .append('/').append(table.name()).append(" in fleetlake.maintain.tables and run maintain)\n");
+    }
+    sql
         .append("CREATE EXTERNAL TABLE IF NOT EXISTS ").append(name).append(" (\n")
         .append(String.join(",\n", columns)).append("\n)\n");
     if (!partitions.isEmpty()) {

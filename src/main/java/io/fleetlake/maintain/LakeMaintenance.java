@@ -47,9 +47,9 @@ public final class LakeMaintenance {
   /** Maintains one table and prints its line. @param retention null: no VACUUM */
   public TableMaintenance.Result maintain(MaintainedTable table, Duration retention, boolean force) {
     TableMaintenance.Result r = tables.maintain(path(table), table, retention, force);
-    out.printf(Locale.ROOT, "maintain %s: %,d files, %s → %,d files, %s; %s; %s%s; %.1f s%n", r.table(),
-        r.before().count(), bytes(r.before().bytes()), r.after().count(), bytes(r.after().bytes()), r.optimize(),
-        retention == null ? "no VACUUM" : "VACUUM " + TableMaintenance.human(retention) + ": " + r.vacuumed() + " files deleted",
+    out.printf(Locale.ROOT, "maintain %s: %s, %s → %s, %s; %s; %s%s; %.1f s%n", r.table(),
+        files(r.before().count()), bytes(r.before().bytes()), files(r.after().count()), bytes(r.after().bytes()), r.optimize(),
+        retention == null ? "no VACUUM" : "VACUUM " + TableMaintenance.human(retention) + ": " + files(r.vacuumed()) + " deleted",
         r.manifest() ? "; manifest" : "", r.seconds());
     out.flush();
     return r;
@@ -57,6 +57,10 @@ public final class LakeMaintenance {
 
   private String path(MaintainedTable table) {
     return lake.table(table.layer(), table.name());
+  }
+
+  private static String files(long n) {
+    return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? "file" : "files");
   }
 
   private static String bytes(long n) {

@@ -2,6 +2,7 @@ package io.fleetlake.maintain;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.MaintainSettings.MaintainedTable;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import scala.runtime.AbstractFunction0;
 
 /**
  * OPTIMIZE, VACUUM and the symlink manifest of one Delta table, with its live files counted before and after.
@@ -133,7 +135,13 @@ public final class TableMaintenance {
     }
     try {
       long before = physicalFiles(path);
-      DeltaTable.forPath(spark, path).vacuum(retention.toMillis() / 3_600_000.0);
+      // Delta prints "Deleted N files …" on the console itself (Scala's Console, per thread): our line says it
+      scala.Console.withOut(OutputStream.nullOutputStream(), new AbstractFunction0<Object>() {
+        @Override
+        public Object apply() {
+          return DeltaTable.forPath(spark, path).vacuum(retention.toMillis() / 3_600_000.0);
+        }
+      });
       return before - physicalFiles(path);
     } finally {
       spark.conf().set(check, previous);
@@ -176,6 +184,9 @@ public final class TableMaintenance {
     if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {
       return d.toHours() + (d.toHours() == 1 ? " hour" : " hours");
     }
-    return d.toMinutes() + " minutes";
+    if (d.toMinutes() > 0 && d.equals(Duration.ofMinutes(d.toMinutes()))) {
+      return d.toMinutes() + (d.toMinutes() == 1 ? " minute" : " minutes");
+    }
+    return d.toSeconds() + (d.toSeconds() == 1 ? " second" : " seconds");
   }
 }

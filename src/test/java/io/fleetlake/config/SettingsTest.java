@@ -56,6 +56,10 @@ class SettingsTest {
     assertTrue(settings.lake().root().startsWith("s3a://"));
     assertFalse(settings.s3().hasStaticKeys());
     assertEquals("require", settings.postgres().sslMode());
+    assertEquals("false", settings.spark().conf().get("spark.dynamicAllocation.enabled"));
+    assertEquals("org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider",
+        settings.spark().conf().get("spark.hadoop.fs.s3a.aws.credentials.provider"));
+    assertEquals(java.util.Optional.of(java.time.Duration.ofDays(1)), settings.maintain().every());
   }
 
   @Test
@@ -215,7 +219,7 @@ class SettingsTest {
   void maintainedTablesNameALayerAndATable() throws IOException {
     MaintainSettings maintain = Settings.load(List.of(), Map.of()).maintain();
     assertEquals(new MaintainSettings.MaintainedTable("bronze", "locations", List.of("unit_id"), true, true), maintain.tables().get(0));
-    assertEquals(11, maintain.tables().size());
+    assertEquals(13, maintain.tables().size(), "every table of the lake");
     Path wrong = conf("fleetlake.maintain.tables = [ { table = platinum/locations } ]");
     assertEquals("Invalid setting fleetlake.maintain.tables[0].table = \"platinum/locations\": must be <layer>/<table> "
             + "with layer bronze, silver, gold or _quality, e.g. bronze/locations",

@@ -2,16 +2,19 @@ package io.fleetlake.it;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static io.fleetlake.testing.DataFrames.assertSameRows;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.delta.tables.DeltaTable;
 import io.fleetlake.lake.Layer;
 import io.fleetlake.testing.Chromium;
 import io.fleetlake.testing.Command;
 import io.fleetlake.testing.GoldExpectations;
 import io.fleetlake.testing.LocalStackExtension;
+import io.fleetlake.testing.ManifestReader;
 import io.fleetlake.testing.NotebookSql;
 import io.fleetlake.testing.TestSpark;
 import io.fleetlake.testing.TestStack;
@@ -26,6 +29,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -49,7 +55,11 @@ class GoldIT {
     env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
     stack.submit(env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--late", "1", "--malformed", "1");
 
-    Command.Result all = stack.submit(env, "run-all", "--available-now");
+    // micro-batches of 4,000 records, then of 3 bronze files: small files, as a stream writes them
+    Map<String, String> batched = new HashMap<>(env);
+    batched.put("FLEETLAKE_INGEST_MAX_OFFSETS_PER_TRIGGER", "4000");
+    batched.put("FLEETLAKE_STREAMING_SILVER_MAX_FILES_PER_TRIGGER", "3");
+    Command.Result all = stack.submit(batched, "run-all", "--available-now");
     assertTrue(all.out().contains("run-all: every stage caught up"), all::toString);
     for (String step : List.of("batch 0: ", "poll unit_performance", "silver-dimensions: batch 0", "silver-locations: batch 0",
         "gold: batch 0 of pings", "gold: batch 0 of performance")) {
@@ -59,16 +69,46 @@ class GoldIT {
     System.out.printf("gold equals silver recomputed; p90 worst relative error %.5f%n", p90Error);
     Map<String, Long> counts = goldCounts(spark);
 
+    // maintain: the micro-batches' small files become few, every row reads the same (row by row against the
+    // version before), and the manifest lists exactly the live files (Athena's Parquet path, no Delta involved)
+    Path dir = TestStack.projectDir().resolve("target/gold-it");
+    Files.createDirectories(dir);
+    Path upkeep = dir.resolve("maintain.conf");
+    Files.writeString(upkeep, """
+        fleetlake.maintain.tables = [
+          { table = bronze/locations, zorder-by = [unit_id], manifest = true, auto-optimize = true }
+          { table = silver/locations_enriched, zorder-by = [unit_id], manifest = true, auto-optimize = true }
+        ]
+        fleetlake.maintain.every = 15 seconds
+        """);
+    List<String> streamedTables = List.of("bronze/locations", "silver/locations_enriched");
+    Map<String, Long> versionBefore = new HashMap<>();
+    for (String table : streamedTables) {
+      versionBefore.put(table, DeltaTable.forPath(spark, ROOT + "/" + table).history(1).first().<Long>getAs("version"));
+    }
+    Command.Result maintained = stack.submit(env, "maintain", "--config", upkeep.toString());
+    for (String table : streamedTables) {
+      Matcher files = Pattern.compile("maintain " + table + ": ([\\d,]+) files?, [^→]* → ([\\d,]+) files?,").matcher(maintained.out());
+      assertTrue(files.find(), maintained::toString);
+      System.out.println("maintain " + table + ": " + files.group(1) + " → " + files.group(2) + " files");
+      assertTrue(Long.parseLong(files.group(2).replace(",", "")) < Long.parseLong(files.group(1).replace(",", "")),
+          maintained::toString);
+      String path = ROOT + "/" + table;
+      assertSameRows(spark.read().format("delta").option("versionAsOf", versionBefore.get(table)).load(path),
+          spark.read().format("delta").load(path));
+    }
+    assertManifestIsTheTable(spark, ROOT + "/silver/locations_enriched");
+
     // run-all without --available-now: catching up finds nothing new; the pings of a day produced while it runs
     // reach gold (that day's performance rows do not: the simulator writes them with that day's updated_at, older
     // than the poller's cursor, as no real source would)
-    Path dir = TestStack.projectDir().resolve("target/gold-it");
     Path log = dir.resolve("run-all.log");
     Files.deleteIfExists(log);
     Map<String, String> continuous = new HashMap<>(env);
     continuous.put("FLEETLAKE_STREAMING_TRIGGER_INTERVAL", "3 seconds");
     continuous.put("FLEETLAKE_STREAMING_POLL_INTERVAL", "5 seconds");
-    Process runAll = Command.startSparkSubmit(continuous, stack.jobArguments("run-all"), log);
+    // and maintaining the two streamed tables every 15 s, between the micro-batches that MERGE into them
+    Process runAll = Command.startSparkSubmit(continuous, stack.jobArguments("run-all", "--config", upkeep.toString()), log);
     try {
       await().atMost(Duration.ofMinutes(3)).until(() -> Files.readString(log).contains("queries running until stopped"));
       String caughtUp = Files.readString(log);
@@ -77,10 +117,11 @@ class GoldIT {
       LocalDate earlier = LocalDate.now(ZoneOffset.UTC).minusDays(4);
       stack.submit(env, "simulate", "--units", "60", "--days", "1", "--start", earlier.toString(), "--seed", "7",
           "--duplicates", "0", "--late", "0", "--malformed", "0");
-      // the day's gold batch has ended (its line is printed after the three MERGEs) and the day is in gold
+      // the day's gold batch has ended (its line is printed after the three MERGEs; catching up printed none) and
+      // the day is in gold
       await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).until(() ->
-          Files.readString(log).contains("gold: batch 1 of pings") && spark.read().format("delta").load(ROOT + "/gold/fleet_daily").filter(col("date").equalTo(lit(earlier))
-              .and(col("pings").gt(0))).count() == 3);
+          Files.readString(log).contains(" of pings: ") && spark.read().format("delta").load(ROOT + "/gold/fleet_daily").filter(col("date").equalTo(lit(earlier))
+              .and(col("pings").gt(0))).count() == 3 && Files.readString(log).contains("maintain silver/locations_enriched:"));
       assertTrue(runAll.isAlive(), "run-all keeps running");
     } finally {
       runAll.descendants().forEach(ProcessHandle::destroy);
@@ -90,11 +131,14 @@ class GoldIT {
     }
     String streamed = Files.readString(log);
     assertFalse(streamed.contains("run-all: a query failed"), streamed);
+    assertFalse(streamed.contains("failed, the next round tries again"), streamed);
     assertTrue(streamed.contains("gold: batch") && streamed.contains("silver-locations: batch"), streamed);
     // a batch the stop cut short is done by the next start: here the gold job alone, on run-all's checkpoints
     stack.submit(env, "gold", "--available-now");
     double p90ErrorAfter = GoldExpectations.assertGoldMatchesSilver(spark, ROOT);
     System.out.printf("after the streamed day: gold equals silver recomputed; p90 worst relative error %.5f%n", p90ErrorAfter);
+    // every commit since (MERGEs of the streamed day, run-all's OPTIMIZEs) kept the manifest current
+    assertManifestIsTheTable(spark, ROOT + "/silver/locations_enriched");
 
     Command.Result trained = stack.submit(env, "train-model");
     Row metrics = spark.read().format("delta").load(ROOT + "/gold/model_metrics").first();
@@ -142,6 +186,11 @@ class GoldIT {
     }
     System.out.println(cells.size() + " notebook SQL cells ran; without rows: " + empty);
     assertTrue(empty.size() <= 1, "cells answer on the demo's tables; empty: " + empty);
+  }
+
+  private static void assertManifestIsTheTable(SparkSession spark, String path) throws Exception {
+    Dataset<Row> delta = spark.read().format("delta").load(path);
+    assertSameRows(delta, ManifestReader.read(spark, path, delta.schema()));
   }
 
   private static Map<String, Long> goldCounts(SparkSession spark) {

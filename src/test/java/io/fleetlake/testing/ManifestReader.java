@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads a table the way Athena's Parquet path and Redshift Spectrum do: the files its symlink-format manifests
@@ -72,5 +74,11 @@ public final class ManifestReader {
       rows = rows.withColumn(column, element_at(mapping, col("_file")));
     }
     return rows.drop("_file");
+  }
+
+  /** {@link #read} with each column as the Delta table's schema types it (partition values come as text). */
+  public static Dataset<Row> read(SparkSession spark, String tablePath, StructType schema) throws IOException {
+    Dataset<Row> rows = read(spark, tablePath);
+    return rows.select(Arrays.stream(schema.fields()).map(f -> col(f.name()).cast(f.dataType()).as(f.name())).toArray(Column[]::new));
   }
 }
