@@ -42,6 +42,9 @@ final class SilverDimensionsJob implements StreamingJob {
     StreamingQuery units = start(spark, settings, context, SilverDimensions.DIM_UNITS, "transport_units",
         (batch, id) -> {
           long rows = batch.count();
+          if (rows == 0) {
+            return; // a bronze commit without new rows (OPTIMIZE)
+          }
           long rebuilt = silver.upsertUnitVersions(batch);
           out.printf("silver-dimensions: batch %d of %s: %,d bronze rows, versions of %,d units rebuilt%n", id,
               SilverDimensions.DIM_UNITS, rows, rebuilt);
@@ -50,6 +53,9 @@ final class SilverDimensionsJob implements StreamingJob {
     StreamingQuery performance = start(spark, settings, context, SilverDimensions.PERFORMANCE, "unit_performance",
         (batch, id) -> {
           long rows = batch.count();
+          if (rows == 0) {
+            return;
+          }
           silver.upsertLatestPerformance(batch);
           out.printf("silver-dimensions: batch %d of %s: %,d bronze rows merged%n", id, SilverDimensions.PERFORMANCE, rows);
           out.flush();

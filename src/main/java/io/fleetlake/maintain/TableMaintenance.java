@@ -1,16 +1,25 @@
 package io.fleetlake.maintain;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_json;
+
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.MaintainSettings.MaintainedTable;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import scala.Option;
 import scala.runtime.AbstractFunction0;
 
 /**
@@ -67,8 +76,7 @@ public final class TableMaintenance {
       delta.optimize().executeCompaction();
       optimize = "compacted";
     } else {
-      delta.optimize().executeZOrderBy(table.zorderBy().toArray(new String[0]));
-      optimize = "Z-ordered by " + String.join(", ", table.zorderBy());
+      optimize = zorder(path, delta, table.zorderBy());
     }
     long vacuumed = 0;
     if (vacuumRetention != null) {
@@ -78,6 +86,36 @@ public final class TableMaintenance {
       delta.generate("symlink_format_manifest");
     }
     return new Result(table.id(), before, files(delta), optimize, vacuumed, table.manifest(), (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Z-orders the partitions that hold more than one file. Delta rewrites every file of the partitions it is
+   * given, a lone file too, so a daily maintain would otherwise rewrite the whole table every day.
+   */
+  private String zorder(String path, DeltaTable delta, List<String> columns) {
+    String by = "Z-ordered by " + String.join(", ", columns);
+    List<Row> crowded = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).allFiles().toDF()
+        .groupBy(to_json(col("partitionValues")).as("key"))
+        .agg(count(lit(1)).as("files"), first(col("partitionValues")).as("values"))
+        .filter(col("files").gt(1))
+        .collectAsList();
+    if (crowded.isEmpty()) {
+      return "Z-order: nothing to do (one file per partition)";
+    }
+    String[] zorderBy = columns.toArray(new String[0]);
+    Map<String, String> first = crowded.get(0).getJavaMap(2);
+    if (first.isEmpty()) {
+      delta.optimize().executeZOrderBy(zorderBy); // unpartitioned
+      return by;
+    }
+    String where = crowded.stream().map(row -> {
+      Map<String, String> values = row.getJavaMap(2);
+      return "(" + values.entrySet().stream()
+          .map(e -> "`" + e.getKey() + "`" + (e.getValue() == null ? " IS NULL" : " = '" + e.getValue().replace("'", "\\'") + "'"))
+          .collect(Collectors.joining(" AND ")) + ")";
+    }).collect(Collectors.joining(" OR "));
+    delta.optimize().where(where).executeZOrderBy(zorderBy);
+    return by + " (" + crowded.size() + (crowded.size() == 1 ? " partition" : " partitions") + " of several files)";
   }
 
   /** Sets those of {@code wanted} the table does not have yet: no commit when nothing changes. */

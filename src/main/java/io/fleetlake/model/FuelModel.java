@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expm1;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
@@ -65,7 +67,12 @@ public final class FuelModel {
     if (!DeltaTable.isDeltaTable(spark, path)) {
       throw new IllegalStateException(path + " does not exist yet: run gold first");
     }
-    long version = DeltaTable.forPath(spark, path).history(1).select("version").as(Encoders.LONG()).first();
+    // the features' version is the last commit that changed rows: maintain's OPTIMIZE, VACUUM and property
+    // commits leave the data as it was, and training again on it must replace its metrics row, not add one
+    long version = DeltaTable.forPath(spark, path).history()
+        .filter(not(col("operation").isin("OPTIMIZE", "VACUUM START", "VACUUM END", "SET TBLPROPERTIES",
+            "UNSET TBLPROPERTIES", "UPGRADE PROTOCOL")))
+        .select(max("version")).as(Encoders.LONG()).first();
     Dataset<Row> labelled = spark.read().format("delta").option("versionAsOf", version).load(path)
         .filter("fuel_used_l IS NOT NULL AND distance_km IS NOT NULL").cache();
     List<Date> days = labelled.select("stat_date").distinct().orderBy(col("stat_date").desc()).as(Encoders.DATE()).collectAsList();

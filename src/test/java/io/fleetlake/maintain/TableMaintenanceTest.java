@@ -67,6 +67,13 @@ class TableMaintenanceTest {
     assertEquals(3, result.after().count(), "one file per date");
     assertSameRows(before, spark.read().format("delta").load(path));
 
+    // again: one file per date is left alone, not rewritten (Delta's Z-order would rewrite even a lone file)
+    long versions = DeltaTable.forPath(spark, path).history().count();
+    TableMaintenance.Result again = new TableMaintenance(spark)
+        .maintain(path, new MaintainedTable("bronze", "pings", List.of("unit_id"), false, true), null, false);
+    assertEquals("Z-order: nothing to do (one file per partition)", again.optimize());
+    assertEquals(versions, DeltaTable.forPath(spark, path).history().count(), "no commit");
+
     // auto-optimize: a later append of 2 tasks × 3 dates writes one file per date (optimized write), not six,
     // and auto compaction then folds them into the 3 files OPTIMIZE left
     spark.sql("""
