@@ -36,6 +36,8 @@ public final class LocationPingParser {
   /** Allowed clock skew of a producer before an event_time counts as "in the future". */
   static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(10);
   private static final int MAX_NESTING = 64;
+  /** A ping is a few hundred bytes; 64 KiB is no ping, and parsing it for every record would cost memory. */
+  public static final int MAX_VALUE_BYTES = 64 * 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
@@ -80,6 +82,10 @@ public final class LocationPingParser {
     } catch (CharacterCodingException e) {
       return rejected(RejectReason.NOT_UTF8, "the value is not valid UTF-8 (kept as base64)",
           Base64.getEncoder().encodeToString(value), true);
+    }
+    if (value.length > MAX_VALUE_BYTES) {
+      return rejected(RejectReason.TOO_LARGE, String.format("the value is %,d bytes; a ping is at most %,d",
+          value.length, MAX_VALUE_BYTES), text, false);
     }
     JsonNode root;
     try {

@@ -11,6 +11,8 @@ public enum RejectReason {
   WRONG_TYPE,
   OUT_OF_RANGE,
   BAD_TIMESTAMP,
+  /** larger than a ping can be ({@code LocationPingParser.MAX_VALUE_BYTES}); kept whole in quarantine */
+  TOO_LARGE,
   /** the parser failed on the record in a way it does not know; the value is kept as base64 */
   PARSER_ERROR
 }

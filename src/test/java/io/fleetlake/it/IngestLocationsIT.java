@@ -1,19 +1,30 @@
 package io.fleetlake.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlake.testing.Command;
 import io.fleetlake.testing.LocalStackExtension;
+import io.fleetlake.testing.MalformedPings;
 import io.fleetlake.testing.TestSpark;
 import io.fleetlake.testing.TestStack;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -139,5 +150,51 @@ class IngestLocationsIT {
     Command.Result again = job("ingest-locations", "--available-now");
     assertEquals(0, again.exitCode(), again::toString);
     assertEquals(before, table("bronze/locations").count() + table("bronze/locations_quarantine").count());
+  }
+
+  @Test
+  void theMalformedCorpusIsQuarantinedWithItsReasonsAndTheStreamGoesOn() throws Exception {
+    String topic = "ingest.corpus.it";
+    String root = "s3a://fleet-lake/ingest-corpus-it";
+    List<MalformedPings.Case> corpus = MalformedPings.all();
+    Properties producerConfig = new Properties();
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.settings().kafka().bootstrapServers());
+    producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.settings().kafka().bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    }
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig)) {
+      // one partition: offset i is corpus case i
+      for (MalformedPings.Case c : corpus) {
+        producer.send(new ProducerRecord<>(topic, c.key(), c.value())).get();
+      }
+      producer.send(new ProducerRecord<>(topic, MalformedPings.KEY, MalformedPings.GOOD.getBytes(StandardCharsets.UTF_8))).get();
+    }
+    List<String> args = new ArrayList<>(List.of("ingest-locations", "--available-now"));
+    args.addAll(stack.configArguments());
+    Command.Result ingest = Command.sparkSubmit(TestStack.isolatedEnv(topic, root), args);
+    assertEquals(0, ingest.exitCode(), ingest::toString);
+
+    Map<Long, String> reasons = new HashMap<>();
+    for (Row row : spark.read().format("delta").load(root + "/bronze/locations_quarantine")
+        .select("kafka_offset", "reason_code", "reason").collectAsList()) {
+      assertTrue(row.getString(2) != null && !row.getString(2).isBlank(), row::toString);
+      assertNull(reasons.put(row.getLong(0), row.getString(1)), "offset " + row.getLong(0) + " quarantined twice");
+    }
+    List<String> wrong = new ArrayList<>();
+    for (int offset = 0; offset < corpus.size(); offset++) {
+      if (!corpus.get(offset).reason().name().equals(reasons.get((long) offset))) {
+        wrong.add(corpus.get(offset).kind() + ": " + reasons.get((long) offset));
+      }
+    }
+    assertEquals(List.of(), wrong);
+    assertEquals(corpus.size(), reasons.size(), "nothing else in quarantine");
+    // the good ping after all of them is in bronze: the stream went on
+    List<Row> bronze = spark.read().format("delta").load(root + "/bronze/locations").select("event_id", "kafka_offset").collectAsList();
+    assertEquals(1, bronze.size(), bronze::toString);
+    assertEquals("c-1", bronze.get(0).getString(0));
+    assertEquals(corpus.size(), bronze.get(0).getLong(1));
   }
 }
