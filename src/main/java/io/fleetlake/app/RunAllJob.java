@@ -109,10 +109,8 @@ final class RunAllJob implements Job {
           return;
         }
         try {
-          LakeWriteLock.exclusive(() -> {
-            maintenance.checkRetention(List.of(table), settings.vacuumRetention(), false);
-            return maintenance.maintain(table, settings.vacuumRetention(), false);
-          });
+          // maintain refuses an unsafe retention itself, before it touches the table
+          LakeWriteLock.exclusive(() -> maintenance.maintain(table, settings.vacuumRetention(), false));
         } catch (Exception e) {
           if (maintainer.isShutdown()) {
             // run-all is ending: an OPTIMIZE cut short commits nothing

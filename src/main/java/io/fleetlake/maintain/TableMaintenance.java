@@ -57,9 +57,12 @@ public final class TableMaintenance {
   public Result maintain(String path, MaintainedTable table, Duration vacuumRetention, boolean force) {
     long start = System.nanoTime();
     DeltaTable delta = DeltaTable.forPath(spark, path);
-    Files before = files(delta);
+    // one read of the table's detail for its files before, its retention and its properties
+    Row detail = delta.detail().select("numFiles", "sizeInBytes", "properties").first();
+    Files before = new Files(detail.getLong(0), detail.getLong(1));
+    Map<String, String> properties = detail.getJavaMap(2);
     if (vacuumRetention != null) {
-      checkRetention(table.id(), delta, vacuumRetention, force);
+      checkRetention(table.id(), properties, vacuumRetention, force);
     }
     Map<String, String> wanted = new LinkedHashMap<>();
     if (table.autoOptimize()) {
@@ -70,7 +73,7 @@ public final class TableMaintenance {
       // from now on every commit rewrites the manifest of the partitions it changes, so it never lags the table
       wanted.put("delta.compatibility.symlinkFormatManifest.enabled", "true");
     }
-    setProperties(path, delta, wanted);
+    setProperties(path, properties, wanted);
     String optimize;
     if (table.zorderBy().isEmpty()) {
       delta.optimize().executeCompaction();
@@ -119,8 +122,7 @@ public final class TableMaintenance {
   }
 
   /** Sets those of {@code wanted} the table does not have yet: no commit when nothing changes. */
-  private void setProperties(String path, DeltaTable delta, Map<String, String> wanted) {
-    Map<String, String> current = properties(delta);
+  private void setProperties(String path, Map<String, String> current, Map<String, String> wanted) {
     String changes = wanted.entrySet().stream()
         .filter(e -> !e.getValue().equals(current.get(e.getKey())))
         .map(e -> e.getKey() + " = '" + e.getValue() + "'")
@@ -152,11 +154,11 @@ public final class TableMaintenance {
 
   /** Throws {@link RetentionRefusedException} if VACUUM of this table with {@code retention} is not safe. */
   public void checkRetention(String path, String table, Duration retention, boolean force) {
-    checkRetention(table, DeltaTable.forPath(spark, path), retention, force);
+    checkRetention(table, properties(DeltaTable.forPath(spark, path)), retention, force);
   }
 
-  private static void checkRetention(String table, DeltaTable delta, Duration retention, boolean force) {
-    Duration minimum = safeMinimum(properties(delta));
+  private static void checkRetention(String table, Map<String, String> properties, Duration retention, boolean force) {
+    Duration minimum = safeMinimum(properties);
     if (retention.compareTo(minimum) < 0 && !force) {
       throw new RetentionRefusedException(String.format("%s: VACUUM with a retention of %s is refused: below the table's "
           + "safe minimum of %s (delta.deletedFileRetentionDuration), a reader or streaming query still on an older "
