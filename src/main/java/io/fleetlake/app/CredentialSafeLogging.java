@@ -7,8 +7,10 @@ import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * Keeps credentials out of the logs even when someone turns on DEBUG for everything: the HTTP clients
- * inside the AWS SDK print every request's Authorization header (with the access key) and body at DEBUG.
- * Those loggers are held at INFO; nothing else of fleetlake's or Spark's logging changes.
+ * inside the AWS SDK print every request's Authorization header (with the access key) and body at DEBUG, and
+ * Spark's JDBC connection provider prints the connection properties, the Postgres password among them
+ * (found by the fault suite's SecretsIT). Those loggers are held at INFO; nothing else of fleetlake's or
+ * Spark's logging changes.
  */
 final class CredentialSafeLogging {
   private static final List<String> WIRE_LOGGERS = List.of(
@@ -17,7 +19,8 @@ final class CredentialSafeLogging {
       "org.apache.http.wire",
       "org.apache.http.headers",
       "software.amazon.awssdk.http.apache.internal.net",
-      "software.amazon.awssdk.request");
+      "software.amazon.awssdk.request",
+      "org.apache.spark.sql.execution.datasources.jdbc.connection");
 
   private CredentialSafeLogging() {}
 

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-/** Every entry point of the jar (DESIGN.md §4), with the issue that brings those not built yet. */
+/** Every entry point of the jar (DESIGN.md §4). */
 enum FleetJob {
   INGEST_LOCATIONS("ingest-locations", "stream: Kafka fleet.locations → bronze/locations (+ quarantine, quality results)",
       IngestLocationsJob.USAGE, IngestLocationsJob::new),
@@ -25,7 +25,8 @@ enum FleetJob {
   TRAIN_MODEL("train-model", "batch: baseline resource-usage model from gold/resource_usage_features",
       TrainModelJob.USAGE, TrainModelJob::new),
   REPORT("report", "render the gold tables to a self-contained HTML dashboard", ReportJob.USAGE, ReportJob::new),
-  BENCH("bench", "measure the performance ratios", 8),
+  BENCH("bench", "measure the performance ratios P1–P7 against the local stack (throwaway topics, databases, lakes)",
+      BenchJob.USAGE, BenchJob::new),
   DOCTOR("doctor", "check every configured endpoint (Kafka, Postgres, S3, weather) and say what is wrong",
       DoctorJob.USAGE, DoctorJob::new),
   SQL("sql", "run one SQL statement over the lake (<layer>.<name> tables) and print the result",
@@ -35,22 +36,12 @@ enum FleetJob {
   private final String summary;
   private final String usage;
   private final Supplier<Job> factory;
-  private final int pendingIssue;
-
-  FleetJob(String jobName, String summary, int pendingIssue) {
-    this(jobName, summary, "", null, pendingIssue);
-  }
 
   FleetJob(String jobName, String summary, String usage, Supplier<Job> factory) {
-    this(jobName, summary, usage, factory, 0);
-  }
-
-  FleetJob(String jobName, String summary, String usage, Supplier<Job> factory, int pendingIssue) {
     this.jobName = jobName;
     this.summary = summary;
     this.usage = usage;
     this.factory = factory;
-    this.pendingIssue = pendingIssue;
   }
 
   String jobName() {
@@ -65,14 +56,6 @@ enum FleetJob {
     return usage;
   }
 
-  boolean available() {
-    return factory != null;
-  }
-
-  int pendingIssue() {
-    return pendingIssue;
-  }
-
   Job create() {
     return factory.get();
   }
@@ -84,7 +67,7 @@ enum FleetJob {
   /** The job list of --help: one line a job. */
   static String listing() {
     return Arrays.stream(values())
-        .map(j -> String.format("  %-18s %s%s", j.jobName, j.summary, j.available() ? "" : "  [coming: issue #" + j.pendingIssue + "]"))
+        .map(j -> String.format("  %-18s %s", j.jobName, j.summary))
         .collect(Collectors.joining("\n"));
   }
 }

@@ -83,7 +83,7 @@ final class GoldJob implements StreamingJob {
             out.flush();
           }
         }))
-        .trigger(context.trigger(context.settings().streaming().triggerInterval()))
+        .trigger(context.trigger(context.settings().streaming().tableCheckInterval()))
         .start();
   }
 }

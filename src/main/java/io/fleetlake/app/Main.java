@@ -18,7 +18,6 @@ public final class Main {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
-  static final int NOT_YET_AVAILABLE = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -64,11 +63,6 @@ public final class Main {
     if (commandLine.help()) {
       out.println(job.jobName() + ": " + job.summary() + (job.usage().isEmpty() ? "" : "\n\n" + job.usage()));
       return OK;
-    }
-    if (!job.available()) {
-      err.println("fleetlake: job '" + name + "' is not available yet: it arrives with issue #" + job.pendingIssue()
-          + ". Nothing was done.");
-      return NOT_YET_AVAILABLE;
     }
     Settings settings;
     try {

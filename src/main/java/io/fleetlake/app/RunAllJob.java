@@ -40,7 +40,7 @@ final class RunAllJob implements Job {
   public int run(JobContext context) throws Exception {
     context.refuseArguments();
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
-    try {
+    try (StallWatch watch = StallWatch.start(spark, context.settings(), context.out())) {
       GracefulStop.install(spark, context.out());
       for (List<FleetJob> stage : STAGES) {
         List<StreamingQuery> queries = new ArrayList<>();

@@ -70,7 +70,7 @@ final class SilverDimensionsJob implements StreamingJob {
         .queryName("silver-dimensions-" + query)
         .option("checkpointLocation", settings.lake().checkpoint("silver-dimensions", query))
         .foreachBatch(LakeWriteLock.batches(writer))
-        .trigger(context.trigger(settings.streaming().triggerInterval()))
+        .trigger(context.trigger(settings.streaming().tableCheckInterval()))
         .start();
   }
 }

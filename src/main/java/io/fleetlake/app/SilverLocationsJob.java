@@ -68,7 +68,7 @@ final class SilverLocationsJob implements StreamingJob {
               after.client().failures() - before.client().failures(), s.weatherFixed(), (System.nanoTime() - start) / 1e9);
           out.flush();
         }))
-        .trigger(context.trigger(settings.streaming().triggerInterval()))
+        .trigger(context.trigger(settings.streaming().tableCheckInterval()))
         .start());
   }
 }

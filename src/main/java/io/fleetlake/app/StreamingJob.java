@@ -19,7 +19,7 @@ interface StreamingJob extends Job {
   @Override
   default int run(JobContext context) throws Exception {
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
-    try {
+    try (StallWatch watch = StallWatch.start(spark, context.settings(), context.out())) {
       GracefulStop.install(spark, context.out());
       for (StreamingQuery query : start(spark, context)) {
         query.awaitTermination();

@@ -21,6 +21,7 @@ public record WeatherSettings(
     double gridDegrees,
     int cellsPerCall,
     int callsPerMinute,
+    int providerCallsPerMinute,
     int archiveAfterDays,
     int maxAttempts,
     Duration backoff,
@@ -45,7 +46,8 @@ public record WeatherSettings(
       throw new InvalidSettingException(reader.fullKey("cells-per-call"), cells, "must be at most 1000 (the API's limit)");
     }
     return new WeatherSettings(reader.httpUrl("base-url"), reader.httpUrl("archive-base-url"), grid, cells,
-        reader.intAtLeast("calls-per-minute", 1), reader.intAtLeast("archive-after-days", 0),
+        reader.intAtLeast("calls-per-minute", 1), reader.intAtLeast("provider-calls-per-minute", 1),
+        reader.intAtLeast("archive-after-days", 0),
         reader.intAtLeast("max-attempts", 1), reader.positiveDuration("backoff"), reader.positiveDuration("connect-timeout"),
         reader.positiveDuration("read-timeout"), reader.intAtLeast("circuit-failures", 1),
         reader.positiveDuration("circuit-cooldown"), reader.intAtLeast("cache-entries", 1));

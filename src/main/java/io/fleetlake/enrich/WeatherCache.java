@@ -49,6 +49,14 @@ public final class WeatherCache {
     return SHARED.computeIfAbsent(settings, s -> new WeatherCache(new WeatherClient(s), s.cacheEntries()));
   }
 
+  /**
+   * Forgets every cache of this JVM: the benchmark counts the calls a fleet costs from a cold start, not what
+   * an earlier fleet of the same run left cached.
+   */
+  public static void forgetShared() {
+    SHARED.clear();
+  }
+
   public Counters counters() {
     return new Counters(hits.get(), misses.get(), client.counters());
   }

@@ -54,7 +54,7 @@ public final class WeatherClient {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private final Object limiter = new Object();
-  private long nextCallAtMs;
+  private final CallBudget budget;
   private int consecutiveFailures;
   private long circuitOpenUntilMs;
 
@@ -64,6 +64,7 @@ public final class WeatherClient {
 
   WeatherClient(WeatherSettings settings, Clock clock) {
     this.settings = settings;
+    this.budget = new CallBudget(settings.callsPerMinute());
     this.clock = clock;
     this.http = new OkHttpClient.Builder()
         .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -238,17 +239,10 @@ public final class WeatherClient {
     }
   }
 
-  /** Spaces calls evenly at calls-per-minute, across every thread of this JVM that shares the client. */
+  /** Within the budget of calls-per-minute in any minute, shared by every thread of this JVM. */
   private void awaitRateLimit() {
-    long waitMs;
-    synchronized (limiter) {
-      long now = clock.millis();
-      long spacing = 60_000L / settings.callsPerMinute();
-      long at = Math.max(now, nextCallAtMs);
-      nextCallAtMs = at + spacing;
-      waitMs = at - now;
-    }
-    pause(waitMs);
+    long now = clock.millis();
+    pause(budget.reserve(now) - now);
   }
 
   private void openCircuitGuard() throws WeatherUnavailableException {

@@ -39,6 +39,11 @@ public final class LocationsEnriched {
   public static final String TABLE = "locations_enriched";
   private static final double EARTH_RADIUS_KM = 6371.0088;
   private static final List<String> PREVIOUS = List.of("prev_event_time", "seconds_since_prev", "distance_km_since_prev");
+  /** The MERGE source's marker: a ping of the batch, or a neighbour whose previous-ping columns it corrects. */
+  private static final String KIND = "_merge_kind";
+  private static final String NEW = "new";
+  private static final String NEIGHBOUR = "neighbour";
+  private static final String NEIGHBOUR_DATE = "_neighbour_date";
   private static final List<String> PING = List.of("event_id", "unit_id", "event_time", "lat", "lon", "speed_kmh",
       "heading_deg", "altitude_m", "fuel_level_pct", "quality_flags", "kafka_partition", "kafka_offset", "ingest_time");
   /** The unit's attributes in silver, with fixed types so that batches before and after the dimension agree. */
@@ -118,8 +123,9 @@ public final class LocationsEnriched {
         }
         Dataset<Row> previous = withPreviousPing(context).join(earliest, "unit_id")
             .filter(col("event_time").geq(col("from_time")))
-            .select("event_id", "prev_event_time", "seconds_since_prev", "distance_km_since_prev");
-        Dataset<Row> rows = fresh.join(previous, "event_id", "left");
+            .select(col("event_id"), col("prev_event_time"), col("seconds_since_prev"), col("distance_km_since_prev"),
+                to_date(col("event_time")).as(NEIGHBOUR_DATE));
+        Dataset<Row> rows = fresh.join(previous.drop(NEIGHBOUR_DATE), "event_id", "left");
         Dataset<Row> dimension = dimension(spark);
         Dataset<Row> described = dimension == null ? withoutUnits(rows) : UnitDimension.asOf(rows, "unit_id", "event_time",
             dimension.select(unitColumns(dimension))).drop("valid_from", "valid_to", "version");
@@ -131,9 +137,10 @@ public final class LocationsEnriched {
             ? previous.join(fresh.select(col("event_id").as("fresh_id")), col("event_id").equalTo(col("fresh_id")), "left_anti")
             : null;
         if (!exists) {
-          enriched.repartition(col("event_date")).write().format("delta").partitionBy("event_date").save(path);
-          // gold streams the table's changes: the corrections of later MERGEs must reach it
-          DeltaWrites.enableChangeFeed(spark, path);
+          // gold streams the table's changes: the corrections of later MERGEs must reach it (set in the same
+          // commit: a crash right after creating the table must not leave it without its change feed)
+          enriched.repartition(col("event_date")).write().format("delta").partitionBy("event_date")
+              .option("delta.enableChangeDataFeed", "true").save(path);
         } else {
           Dataset<Row> neighbours = changedNeighbours.localCheckpoint(true);
           corrected = neighbours.count();
@@ -169,17 +176,26 @@ public final class LocationsEnriched {
     }
   }
 
+  /**
+   * The batch's new pings and the corrected previous-ping columns of their unit's later pings in ONE MERGE,
+   * so in one commit: were they two, a crash between them would leave the pings in and their neighbours
+   * uncorrected, and the batch's replay would find the pings there and correct nothing.
+   */
   private void merge(SparkSession spark, String path, Dataset<Row> inserts, Dataset<Row> neighbours) {
-    DeltaTable table = DeltaTable.forPath(spark, path);
-    table.as("t").merge(inserts.as("s"), "t.event_date = s.event_date AND t.event_id = s.event_id")
-        .whenNotMatched().insertAll()
-        .execute();
+    Dataset<Row> source = inserts.withColumn(KIND, lit(NEW))
+        .unionByName(neighbours.withColumnRenamed(NEIGHBOUR_DATE, "event_date").withColumn(KIND, lit(NEIGHBOUR)), true);
+    java.util.Map<String, String> insert = new java.util.LinkedHashMap<>();
+    for (String column : inserts.columns()) {
+      insert.put(column, "s." + column);
+    }
     java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
     PREVIOUS.forEach(c -> set.put(c, "s." + c));
     // only rows whose values change: an unchanged row rewritten would still be a change for gold to recompute
     String unchanged = PREVIOUS.stream().map(c -> "t." + c + " <=> s." + c).collect(java.util.stream.Collectors.joining(" AND "));
-    table.as("t").merge(neighbours.as("s"), "t.event_id = s.event_id")
-        .whenMatched("NOT (" + unchanged + ")").updateExpr(set)
+    DeltaTable.forPath(spark, path).as("t")
+        .merge(source.as("s"), "t.event_date = s.event_date AND t.event_id = s.event_id")
+        .whenMatched("s." + KIND + " = '" + NEIGHBOUR + "' AND NOT (" + unchanged + ")").updateExpr(set)
+        .whenNotMatched("s." + KIND + " = '" + NEW + "'").insertExpr(insert)
         .execute();
   }
 

@@ -59,9 +59,9 @@ class MainTest {
   }
 
   @Test
-  void aJobNotBuiltYetSaysSoAndExitsNonZero() {
-    assertEquals(3, run(Map.of(), "bench", "--available-now"));
-    assertEquals("fleetlake: job 'bench' is not available yet: it arrives with issue #8. Nothing was done.\n", err());
+  void benchRefusesABadScaleBeforeItTouchesAnything() {
+    assertEquals(2, run(Map.of(), "bench", "--scale", "1,four"));
+    assertTrue(err().startsWith("fleetlake bench: --scale must be whole numbers ≥ 1 separated by commas (1,4,16), not '1,four'"), err());
   }
 
   @Test

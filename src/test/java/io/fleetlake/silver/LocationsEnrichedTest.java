@@ -78,5 +78,11 @@ class LocationsEnrichedTest {
     assertEquals(45, table.filter("seconds_since_prev = 900").count(), "every ping but each unit's first is 15 min after the last");
     assertEquals(48, table.filter("weather_status = 'ok'").count());
     assertEquals(48, table.filter("NOT unit_known AND unit_type IS NULL").count(), "no dimension yet: attributes null, flagged");
+    // a batch is one commit (pings and their neighbours' corrections together: a crash cannot split them),
+    // and the table has its change feed from its first commit on
+    io.delta.tables.DeltaTable delta = io.delta.tables.DeltaTable.forPath(spark, lake.table("silver", LocationsEnriched.TABLE));
+    assertEquals(List.of("WRITE", "MERGE", "MERGE", "MERGE"),
+        delta.history().orderBy("version").select("operation").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertEquals("true", delta.detail().select("properties").first().getJavaMap(0).get("delta.enableChangeDataFeed"));
   }
 }

@@ -64,6 +64,9 @@ public final class FleetSimulator {
       }
       producer.flush();
       Map<String, Object> counts = simulation.manifest(kafka.topic());
+      if (manifest.toAbsolutePath().getParent() != null) {
+        java.nio.file.Files.createDirectories(manifest.toAbsolutePath().getParent());
+      }
       JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(manifest.toFile(), counts);
       out.printf("kafka: %,d records to %s (%,d pings, %,d late, %,d duplicates, %,d malformed)%n",
           simulation.records().size(), kafka.topic(), counts.get("pings"), counts.get("late_pings"),
@@ -73,6 +76,18 @@ public final class FleetSimulator {
         follow(simulation, options, producer, follow);
       }
       return counts;
+    }
+  }
+
+  /**
+   * Only the live pings after the period {@link #run} produced with the same options (the benchmark follows a
+   * fleet it caught up with first), until {@code follow.followFor()} is over.
+   */
+  public void follow(Simulation.Options options, Follow follow) throws InterruptedException {
+    Instant until = options.start().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+        .plus(Duration.ofDays(options.days() + 60));
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      follow(Simulation.plan(options, until), options, producer, follow);
     }
   }
 

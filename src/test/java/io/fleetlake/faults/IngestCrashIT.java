@@ -1,27 +1,20 @@
-package io.fleetlake.it;
+package io.fleetlake.faults;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetlake.testing.Command;
+import io.fleetlake.testing.KafkaOffsets;
 import io.fleetlake.testing.LocalStackExtension;
 import io.fleetlake.testing.TestSpark;
 import io.fleetlake.testing.TestStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -69,46 +62,22 @@ class IngestCrashIT {
     Command.Result drain = Command.sparkSubmit(env, stack.jobArguments("ingest-locations", "--available-now"));
     assertEquals(0, drain.exitCode(), drain::toString);
 
-    Map<Integer, Long> endOffsets = endOffsets(stack.settings().kafka().bootstrapServers());
+    Map<Integer, Long> endOffsets = KafkaOffsets.endOffsets(stack.settings().kafka().bootstrapServers(), TOPIC);
     long produced = endOffsets.values().stream().mapToLong(Long::longValue).sum();
     System.out.println("crash test: killed at " + killedAt + " ingested rows; " + produced + " records in " + endOffsets);
     assertTrue(produced > killedAt.get(2), "records kept arriving after the last kill");
 
-    Dataset<Row> coordinates = spark.read().format("delta").load(ROOT + "/bronze/locations")
-        .select("kafka_partition", "kafka_offset")
-        .union(spark.read().format("delta").load(ROOT + "/bronze/locations_quarantine").select("kafka_partition", "kafka_offset"))
-        .cache();
+    Dataset<Row> coordinates = KafkaOffsets.inBronze(spark, ROOT).cache();
     assertEquals(produced, coordinates.count(), "every record once: none missing, none twice");
     assertEquals(produced, coordinates.distinct().count());
-    String outside = endOffsets.entrySet().stream()
-        .map(e -> "(kafka_partition = " + e.getKey() + " AND kafka_offset >= " + e.getValue() + ")")
-        .collect(Collectors.joining(" OR "));
-    assertEquals(0, coordinates.filter("kafka_offset < 0 OR " + outside).count(), "only offsets the topic has");
+    assertEquals(0, coordinates.filter(KafkaOffsets.outside(endOffsets)).count(), "only offsets the topic has");
   }
 
   private static long ingested(SparkSession spark) {
     try {
-      return spark.read().format("delta").load(ROOT + "/bronze/locations").count()
-          + spark.read().format("delta").load(ROOT + "/bronze/locations_quarantine").count();
+      return KafkaOffsets.inBronze(spark, ROOT).count();
     } catch (Exception notWrittenYet) {
       return 0;
-    }
-  }
-
-  private static Map<Integer, Long> endOffsets(String bootstrap) throws Exception {
-    Properties properties = new Properties();
-    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (Admin admin = Admin.create(properties)) {
-      int partitions = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions().size();
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int p = 0; p < partitions; p++) {
-        latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest());
-      }
-      Map<Integer, Long> result = new HashMap<>();
-      for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : admin.listOffsets(latest).all().get().entrySet()) {
-        result.put(e.getKey().partition(), e.getValue().offset());
-      }
-      return result;
     }
   }
 }

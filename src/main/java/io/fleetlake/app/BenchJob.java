@@ -1,0 +1,554 @@
+package io.fleetlake.app;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import io.fleetlake.bench.BenchEnvironment;
+import io.fleetlake.bench.BenchReport;
+import io.fleetlake.bench.BenchReport.Goal;
+import io.fleetlake.bench.WeatherServerStats;
+import io.fleetlake.bronze.LocationIngestBatch;
+import io.fleetlake.config.PollSettings.PolledTable;
+import io.fleetlake.config.Settings;
+import io.fleetlake.enrich.WeatherCache;
+import io.fleetlake.enrich.WeatherCell;
+import io.fleetlake.gold.GoldAggregates;
+import io.fleetlake.lake.SparkSessions;
+import io.fleetlake.local.simulator.FleetSimulator;
+import io.fleetlake.local.simulator.Simulation;
+import io.fleetlake.silver.LocationsEnriched;
+import io.fleetlake.sources.KafkaLocations;
+import io.fleetlake.sources.TablePoller;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * The performance ratios of issue #8, each measured within one run on this machine: a raw Kafka → Parquet
+ * copy of the same records is the ceiling every throughput is divided by, so a slow or busy machine moves the
+ * numerator and the denominator together.
+ */
+final class BenchJob implements Job {
+  static final String USAGE = """
+      Usage: bench [--units 60] [--days 2] [--scale 1,4,16] [--trigger-seconds S] [--follow-seconds 240]
+                   [--speedup 60] [--out target/bench/result.json] [--keep] [--config FILE]
+        Against the local stack (scripts/local-stack up): for every --scale s, a fleet of s × --units units over
+        --days days is simulated into a throwaway topic, Postgres database and lake (bench/<run>/ beside the
+        lake root: the real ones are never touched), copied raw from Kafka to Parquet (the baseline), then run
+        through ingest-locations, poll-sources, silver-dimensions, silver-locations and gold, what is there then
+        exit. Then a fleet of --units is followed live (the simulator's --follow, --speedup simulated seconds
+        per second) for --follow-seconds, ingest reading Kafka every --trigger-seconds (default: the configured
+        fleetlake.streaming.trigger-interval). Prints P1–P7 against their
+        goals and writes every figure, the machine, the versions and the settings to --out (JSON). A warm-up
+        fleet goes first, unmeasured, so that the first scale does not pay for the JVM's start.""";
+
+  private static final String BASELINE = "bench-baseline";
+
+  /** One fleet through every stage, what is there then exit; seconds are wall-clock. */
+  private record FleetRun(int scale, int units, long records, long bronzeRows, long silverRows, long goldHourRows,
+                          double baselineSeconds, double ingestSeconds, double pollSeconds, double dimensionsSeconds,
+                          double silverSeconds, double goldSeconds, WeatherServerStats.Snapshot weather, long weatherKeys) {
+    double pipelineSeconds() {
+      return ingestSeconds + silverSeconds + goldSeconds;
+    }
+
+    Map<String, Object> json() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("scale", scale);
+      m.put("units", units);
+      m.put("kafka_records", records);
+      m.put("bronze_rows", bronzeRows);
+      m.put("silver_rows", silverRows);
+      m.put("gold_unit_hours", goldHourRows);
+      m.put("baseline_seconds", baselineSeconds);
+      m.put("ingest_seconds", ingestSeconds);
+      m.put("poll_seconds", pollSeconds);
+      m.put("silver_dimensions_seconds", dimensionsSeconds);
+      m.put("silver_locations_seconds", silverSeconds);
+      m.put("gold_seconds", goldSeconds);
+      m.put("baseline_rows_per_s", records / baselineSeconds);
+      m.put("ingest_rows_per_s", records / ingestSeconds);
+      m.put("end_to_end_rows_per_s", records / pipelineSeconds());
+      m.put("weather_calls", weather.calls());
+      m.put("weather_location_days_asked", weather.locationDays());
+      m.put("weather_distinct_cell_days", weatherKeys);
+      m.put("weather_peak_calls_per_minute", weather.peakCallsPerMinute());
+      m.put("weather_rate_limited", weather.rateLimited());
+      return m;
+    }
+  }
+
+  /** The incremental poll after a known change in Postgres. */
+  private record PollRun(long idleRowsRead, long rowsChanged, long rowsRead) {}
+
+  /** The live run: per-row latency to silver, and files added per table per micro-batch. */
+  private record FollowRun(long rows, double p50Seconds, double p95Seconds, double maxSeconds,
+                           Map<String, long[]> filesAndBatches, Map<String, Object> json) {}
+
+  @Override
+  public int run(JobContext context) throws Exception {
+    Arguments args = new Arguments(context.args());
+    int units = args.intValue("--units", 60, 3);
+    int days = args.intValue("--days", 2, 1);
+    List<Integer> scales = scales(args.text("--scale", "1,4,16"));
+    Duration trigger = Duration.ofSeconds(args.intValue("--trigger-seconds",
+        (int) context.settings().streaming().triggerInterval().toSeconds(), 1));
+    int followSeconds = args.intValue("--follow-seconds", 240, 0);
+    double speedup = args.percent("--speedup", 60);
+    Path output = Path.of(args.text("--out", "target/bench/result.json"));
+    boolean keep = args.flag("--keep");
+    args.refuseTheRest();
+
+    PrintStream out = context.out();
+    Settings settings = context.settings();
+    WeatherServerStats weather = new WeatherServerStats(settings.weather());
+    weather.snapshot(); // no local weather server, no P3: say so before anything is simulated
+    String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()).toLowerCase();
+    Instant started = Instant.now();
+    SparkSession spark = SparkSessions.create(settings, context.jobName());
+    try {
+      GracefulStop.install(spark, out);
+      out.println("bench: run " + runId + ": throwaway topics fleet.bench." + runId + ".*, Postgres databases fleet_bench_*, lakes under "
+          + BenchEnvironment.benchRoot(settings.lake().root()) + "/" + runId);
+      try (BenchEnvironment warmup = BenchEnvironment.create(spark, settings, runId, "warmup", Map.of(), false)) {
+        out.println("bench: warm-up fleet (6 units, 1 day) through every stage, not measured");
+        fleet(spark, warmup, 0, options(6, 1), weather, out);
+      }
+      List<FleetRun> fleets = new ArrayList<>();
+      PollRun poll = null;
+      for (int scale : scales) {
+        try (BenchEnvironment environment = BenchEnvironment.create(spark, settings, runId, "s" + scale, Map.of(), keep)) {
+          out.printf("bench: scale %d: %d units over %d days%n", scale, units * scale, days);
+          FleetRun fleet = fleet(spark, environment, scale, options(units * scale, days), weather, out);
+          fleets.add(fleet);
+          out.printf("bench: scale %d: %,d records; baseline %.1f s, ingest %.1f s, poll %.1f s, silver-dimensions %.1f s, "
+                  + "silver-locations %.1f s, gold %.1f s; %,d weather calls for %,d cell-days%n", scale, fleet.records(),
+              fleet.baselineSeconds(), fleet.ingestSeconds(), fleet.pollSeconds(), fleet.dimensionsSeconds(),
+              fleet.silverSeconds(), fleet.goldSeconds(), fleet.weather().calls(), fleet.weatherKeys());
+          if (poll == null) {
+            poll = incrementalPoll(spark, environment, out);
+          }
+        }
+      }
+      FollowRun follow = null;
+      if (followSeconds > 0) {
+        try (BenchEnvironment environment = BenchEnvironment.create(spark, settings, runId, "follow",
+            Map.of("streaming.trigger-interval", trigger.toSeconds() + " seconds"), keep)) {
+          follow = follow(spark, environment, options(units, 1), trigger, followSeconds, speedup, out);
+        }
+      }
+      BenchReport report = report(fleets, poll, follow, trigger, settings);
+      report.put("run", Map.of("id", runId, "started", started.toString(), "seconds",
+          Duration.between(started, Instant.now()).toSeconds()));
+      report.put("machine", machine());
+      report.put("versions", versions(spark));
+      report.put("settings", benchSettings(units, days, scales, trigger, followSeconds, speedup, settings));
+      report.put("fleets", fleets.stream().map(FleetRun::json).toList());
+      double[] fit = fit(fleets);
+      if (fleets.size() > 1) {
+        report.put("end_to_end_fit", Map.of("fixed_seconds", fit[0], "ms_per_record", fit[1] * 1000));
+      }
+      if (poll != null) {
+        report.put("incremental_poll", Map.of("rows_read_with_nothing_changed", poll.idleRowsRead(),
+            "rows_changed", poll.rowsChanged(), "rows_read", poll.rowsRead()));
+      }
+      if (follow != null) {
+        report.put("follow", follow.json());
+      }
+      out.println();
+      report.print(out);
+      report.write(output);
+      out.println("bench: every figure in " + output.toAbsolutePath() + " (" + Duration.between(started, Instant.now()).toSeconds() + " s)");
+      out.flush();
+      return Main.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static List<Integer> scales(String text) {
+    TreeSet<Integer> scales = new TreeSet<>();
+    for (String part : text.split(",")) {
+      try {
+        int scale = Integer.parseInt(part.trim());
+        if (scale < 1) {
+          throw new NumberFormatException();
+        }
+        scales.add(scale);
+      } catch (NumberFormatException e) {
+        throw new UsageException("--scale must be whole numbers ≥ 1 separated by commas (1,4,16), not '" + text + "'");
+      }
+    }
+    return List.copyOf(scales);
+  }
+
+  private static Simulation.Options options(int units, int days) {
+    return new Simulation.Options(units, days, 42, LocalDate.now(ZoneOffset.UTC).minusDays(days), 1, 1, 1, 0.5);
+  }
+
+  /** Simulates the fleet, then times the baseline and every stage, each on what the one before wrote. */
+  private static FleetRun fleet(SparkSession spark, BenchEnvironment environment, int scale, Simulation.Options options,
+                                WeatherServerStats weather, PrintStream out) throws Exception {
+    Settings settings = environment.settings();
+    Path manifest = Files.createTempFile("fleetlake-bench-", ".json");
+    Map<String, Object> produced;
+    try {
+      produced = new FleetSimulator(settings.kafka(), settings.postgres(), out).run(options, manifest, null);
+    } finally {
+      Files.deleteIfExists(manifest);
+    }
+    long records = ((Number) produced.get("records_produced")).longValue();
+    double baseline = baseline(spark, environment, records);
+    double ingest = stage(spark, new IngestLocationsJob(), FleetJob.INGEST_LOCATIONS, settings, true, out);
+    double poll = stage(spark, new PollSourcesJob(), FleetJob.POLL_SOURCES, settings, true, out);
+    double dimensions = stage(spark, new SilverDimensionsJob(), FleetJob.SILVER_DIMENSIONS, settings, true, out);
+    // a cold cache and zeroed counters: the calls counted are this fleet's alone
+    WeatherCache.forgetShared();
+    weather.reset();
+    double silver = stage(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, true, out);
+    WeatherServerStats.Snapshot calls = weather.snapshot();
+    double gold = stage(spark, new GoldJob(), FleetJob.GOLD, settings, true, out);
+    String silverTable = settings.lake().table("silver", LocationsEnriched.TABLE);
+    return new FleetRun(scale, options.units(), records, rows(spark, settings.lake().table("bronze", LocationIngestBatch.BRONZE)),
+        rows(spark, silverTable), rows(spark, settings.lake().table("gold", GoldAggregates.HOURLY)), baseline, ingest, poll,
+        dimensions, silver, gold, calls, weatherKeys(spark, silverTable, settings.weather().gridDegrees()));
+  }
+
+  /** The physical ceiling: the same Kafka records copied to Parquet as they are, no parsing, no Delta. */
+  private static double baseline(SparkSession spark, BenchEnvironment environment, long records) throws Exception {
+    Settings settings = environment.settings();
+    String path = environment.root() + "/baseline/records";
+    long start = System.nanoTime();
+    KafkaLocations.stream(spark, settings.kafka(), settings.ingest())
+        .select("key", "value", "topic", "partition", "offset", "timestamp")
+        .writeStream()
+        .queryName(BASELINE)
+        .format("parquet")
+        .option("path", path)
+        .option("checkpointLocation", settings.lake().checkpoint(BASELINE, "records"))
+        .trigger(Trigger.AvailableNow())
+        .start()
+        .awaitTermination();
+    double seconds = BenchEnvironment.seconds(start);
+    long copied = spark.read().parquet(path).count();
+    if (copied != records) {
+      throw new JobFailedException("the baseline copied " + copied + " of " + records + " records: the topic is not what was produced");
+    }
+    return seconds;
+  }
+
+  private static double stage(SparkSession spark, StreamingJob job, FleetJob name, Settings settings, boolean availableNow,
+                              PrintStream out) throws Exception {
+    long start = System.nanoTime();
+    for (StreamingQuery query : job.start(spark, new JobContext(name.jobName(), settings, availableNow, List.of(), out))) {
+      query.awaitTermination();
+    }
+    return BenchEnvironment.seconds(start);
+  }
+
+  private static long rows(SparkSession spark, String table) {
+    return DeltaTable.isDeltaTable(spark, table) ? spark.read().format("delta").load(table).count() : 0;
+  }
+
+  /** The distinct (cell, day) keys the pings of silver needed: the fewest weather answers that could serve them. */
+  private static long weatherKeys(SparkSession spark, String silver, double grid) {
+    Set<WeatherCell> keys = new HashSet<>();
+    Iterator<Row> rows = spark.read().format("delta").load(silver)
+        .where(col("lat").isNotNull().and(col("lon").isNotNull()).and(col("event_time").isNotNull()))
+        .select("lat", "lon", "event_time").distinct().toLocalIterator();
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      // the day as the enrichment takes it: UTC, whatever this JVM's time zone
+      LocalDate day = ((Timestamp) row.get(2)).toInstant().atZone(ZoneOffset.UTC).toLocalDate();
+      keys.add(WeatherCell.of(row.getDouble(0), row.getDouble(1), day, grid));
+    }
+    return keys.size();
+  }
+
+  /**
+   * P6: after the catch-up, a poll with nothing changed (what the cursor's overlap reads again), then a
+   * day's statistics restated for every unit and a few units renamed, and the poll that picks them up.
+   */
+  private static PollRun incrementalPoll(SparkSession spark, BenchEnvironment environment, PrintStream out) throws Exception {
+    Settings settings = environment.settings();
+    TablePoller poller = new TablePoller(spark, settings.postgres(), settings.poll(), settings.lake());
+    long idle = 0;
+    for (PolledTable table : settings.poll().tables()) {
+      idle += poller.poll(table).rowsRead();
+    }
+    long changed = environment.sourceSql("UPDATE unit_performance SET distance_km = distance_km + 0.1, updated_at = now() "
+        + "WHERE stat_date = (SELECT max(stat_date) FROM unit_performance)");
+    changed += environment.sourceSql("UPDATE transport_units SET name = name || ' II', updated_at = now() "
+        + "WHERE unit_id IN (SELECT unit_id FROM transport_units ORDER BY unit_id LIMIT 5)");
+    long read = 0;
+    for (PolledTable table : settings.poll().tables()) {
+      TablePoller.PollResult result = poller.poll(table);
+      out.println("bench: " + result.line());
+      read += result.rowsRead();
+    }
+    return new PollRun(idle, changed, read);
+  }
+
+  /**
+   * P4 and P5: a fleet caught up, then followed live by ingest-locations, silver-locations and gold on a
+   * processing-time trigger. Each silver row's latency is the timestamp of the commit that inserted it (its
+   * change feed) minus its Kafka timestamp (when the simulator sent it).
+   */
+  private static FollowRun follow(SparkSession spark, BenchEnvironment environment, Simulation.Options options,
+                                  Duration trigger, int followSeconds, double speedup, PrintStream out) throws Exception {
+    Settings settings = environment.settings();
+    Path manifest = Files.createTempFile("fleetlake-bench-", ".json");
+    FleetSimulator simulator = new FleetSimulator(settings.kafka(), settings.postgres(), out);
+    try {
+      simulator.run(options, manifest, null);
+    } finally {
+      Files.deleteIfExists(manifest);
+    }
+    out.println("bench: follow: catching up the fleet's day first (not measured)");
+    stage(spark, new IngestLocationsJob(), FleetJob.INGEST_LOCATIONS, settings, true, out);
+    stage(spark, new PollSourcesJob(), FleetJob.POLL_SOURCES, settings, true, out);
+    stage(spark, new SilverDimensionsJob(), FleetJob.SILVER_DIMENSIONS, settings, true, out);
+    stage(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, true, out);
+    stage(spark, new GoldJob(), FleetJob.GOLD, settings, true, out);
+
+    Map<String, List<String>> tablesByQuery = new LinkedHashMap<>();
+    tablesByQuery.put(IngestLocationsJob.QUERY_NAME, List.of("bronze/" + LocationIngestBatch.BRONZE,
+        "bronze/" + LocationIngestBatch.QUARANTINE, "_quality/results"));
+    tablesByQuery.put(FleetJob.SILVER_LOCATIONS.jobName(), List.of("silver/" + LocationsEnriched.TABLE));
+    tablesByQuery.put("gold-pings", List.of("gold/" + GoldAggregates.HOURLY, "gold/" + GoldAggregates.DAILY,
+        "gold/" + GoldAggregates.FEATURES));
+    String silver = settings.lake().table("silver", LocationsEnriched.TABLE);
+    long silverVersion = DeltaTable.forPath(spark, silver).history(1).first().getLong(0);
+    BatchesWithRows batches = new BatchesWithRows();
+    spark.streams().addListener(batches);
+    long from = System.currentTimeMillis();
+    List<StreamingQuery> queries = new ArrayList<>();
+    queries.addAll(start(spark, new IngestLocationsJob(), FleetJob.INGEST_LOCATIONS, settings, out));
+    queries.addAll(start(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, out));
+    queries.addAll(start(spark, new GoldJob(), FleetJob.GOLD, settings, out));
+    out.printf("bench: follow: %d units live for %d s, a micro-batch every %d s%n", options.units(), followSeconds, trigger.toSeconds());
+    simulator.follow(options, new FleetSimulator.Follow(speedup, Duration.ofSeconds(followSeconds)));
+    for (StreamingQuery query : queries) {
+      query.processAllAvailable(); // in stage order: each drains what the one before committed
+    }
+    for (StreamingQuery query : queries) {
+      query.stop();
+    }
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.streams().removeListener(batches);
+    long to = System.currentTimeMillis();
+
+    Dataset<Row> inserted = spark.read().format("delta").option("readChangeFeed", "true")
+        .option("startingVersion", silverVersion + 1).load(silver)
+        .where("_change_type = 'insert'")
+        .select(col("kafka_partition"), col("kafka_offset"), col("_commit_timestamp"));
+    Dataset<Row> sent = spark.read().format("delta").load(settings.lake().table("bronze", LocationIngestBatch.BRONZE))
+        .where(col("kafka_timestamp").geq(new Timestamp(from)))
+        .select("kafka_partition", "kafka_offset", "kafka_timestamp");
+    Row latency = sent.join(inserted, sent.col("kafka_partition").equalTo(inserted.col("kafka_partition"))
+            .and(sent.col("kafka_offset").equalTo(inserted.col("kafka_offset"))))
+        .selectExpr("CAST((unix_millis(_commit_timestamp) - unix_millis(kafka_timestamp)) / 1000.0 AS DOUBLE) AS seconds")
+        .selectExpr("count(*)", "percentile(seconds, 0.5)", "percentile(seconds, 0.95)", "max(seconds)")
+        .first();
+    long rows = latency.getLong(0);
+
+    Map<String, long[]> filesAndBatches = new LinkedHashMap<>();
+    Map<String, Object> perTable = new LinkedHashMap<>();
+    for (var entry : tablesByQuery.entrySet()) {
+      long withRows = batches.count(entry.getKey());
+      for (String table : entry.getValue()) {
+        String[] parts = table.split("/");
+        long files = filesAdded(spark, settings.lake().table(parts[0], parts[1]), from, to);
+        filesAndBatches.put(table, new long[] {files, withRows});
+        perTable.put(table, Map.of("files_added", files, "micro_batches_with_rows", withRows, "query", entry.getKey()));
+      }
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("units", options.units());
+    json.put("follow_seconds", followSeconds);
+    json.put("trigger_seconds", trigger.toSeconds());
+    json.put("speedup", speedup);
+    json.put("live_rows_in_silver", rows);
+    json.put("latency_p50_seconds", rows == 0 ? null : latency.getDouble(1));
+    json.put("latency_p95_seconds", rows == 0 ? null : latency.getDouble(2));
+    json.put("latency_max_seconds", rows == 0 ? null : latency.getDouble(3));
+    json.put("tables", perTable);
+    return new FollowRun(rows, rows == 0 ? Double.NaN : latency.getDouble(1), rows == 0 ? Double.NaN : latency.getDouble(2),
+        rows == 0 ? Double.NaN : latency.getDouble(3), filesAndBatches, json);
+  }
+
+  private static List<StreamingQuery> start(SparkSession spark, StreamingJob job, FleetJob name, Settings settings,
+                                            PrintStream out) throws Exception {
+    return job.start(spark, new JobContext(name.jobName(), settings, false, List.of(), out));
+  }
+
+  /** Files the commits between the two times added to a table (Delta's own operation metrics). */
+  private static long filesAdded(SparkSession spark, String table, long from, long to) {
+    if (!DeltaTable.isDeltaTable(spark, table)) {
+      return 0;
+    }
+    Row sum = DeltaTable.forPath(spark, table).history()
+        .where(col("timestamp").geq(new Timestamp(from)).and(col("timestamp").leq(new Timestamp(to))))
+        .selectExpr("sum(cast(coalesce(operationMetrics['numTargetFilesAdded'], operationMetrics['numAddedFiles'], "
+            + "operationMetrics['numFiles'], '0') AS BIGINT))")
+        .first();
+    return sum.isNullAt(0) ? 0 : sum.getLong(0);
+  }
+
+  /** Micro-batches that read at least one row, per query: the batches that could have written files. */
+  private static final class BatchesWithRows extends StreamingQueryListener {
+    private final Map<String, Long> counts = new ConcurrentHashMap<>();
+
+    long count(String query) {
+      return counts.getOrDefault(query, 0L);
+    }
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+      if (event.progress().numInputRows() > 0 && event.progress().name() != null) {
+        counts.merge(event.progress().name(), 1L, Long::sum);
+      }
+    }
+
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {}
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {}
+  }
+
+  private static BenchReport report(List<FleetRun> fleets, PollRun poll, FollowRun follow, Duration trigger, Settings settings) {
+    BenchReport report = new BenchReport();
+    FleetRun largest = fleets.get(fleets.size() - 1);
+    String at = " (scale " + largest.scale() + ", " + String.format("%,d", largest.records()) + " records)";
+    double baselineRate = largest.records() / largest.baselineSeconds();
+    report.add("P2", "bronze ingest rows/s ÷ baseline rows/s" + at, largest.baselineSeconds() / largest.ingestSeconds(),
+        Goal.AT_LEAST, 0.8, 0, String.format("ingest %,.0f rows/s, baseline %,.0f rows/s", largest.records() / largest.ingestSeconds(), baselineRate));
+    report.add("P1", "Kafka→bronze→silver→gold rows/s ÷ baseline" + at, largest.baselineSeconds() / largest.pipelineSeconds(),
+        Goal.AT_LEAST, 0.35, 0, String.format("%,.0f rows/s end to end (ingest %.1f s + silver %.1f s + gold %.1f s)",
+            largest.records() / largest.pipelineSeconds(), largest.ingestSeconds(), largest.silverSeconds(), largest.goldSeconds()));
+    report.add("P3", "weather calls ÷ distinct (cell, day) keys" + at, (double) largest.weather().calls() / largest.weatherKeys(),
+        Goal.AT_MOST, 1.0, 0, String.format("%,d calls for %,d keys; %,d location-days asked", largest.weather().calls(),
+            largest.weatherKeys(), largest.weather().locationDays()));
+    report.add("P3", "peak weather calls/min ÷ provider limit" + at,
+        (double) largest.weather().peakCallsPerMinute() / settings.weather().providerCallsPerMinute(), Goal.AT_MOST, 0.5, 0,
+        String.format("peak %d calls/min, provider limit %d (weather.provider-calls-per-minute), paced at %d; %d answered 429",
+            largest.weather().peakCallsPerMinute(), settings.weather().providerCallsPerMinute(), settings.weather().callsPerMinute(),
+            largest.weather().rateLimited()));
+    if (follow != null) {
+      report.add("P4", "p95 (silver commit − Kafka timestamp) ÷ trigger", follow.p95Seconds() / trigger.toSeconds(),
+          Goal.AT_MOST, 1.5, 0, String.format("%,d live pings: p50 %.1f s, p95 %.1f s, max %.1f s; trigger %d s", follow.rows(),
+              follow.p50Seconds(), follow.p95Seconds(), follow.maxSeconds(), trigger.toSeconds()));
+      for (var entry : follow.filesAndBatches().entrySet()) {
+        long files = entry.getValue()[0];
+        long batches = entry.getValue()[1];
+        report.add("P5", "files added per micro-batch: " + entry.getKey(), batches == 0 ? Double.NaN : (double) files / batches,
+            Goal.AT_MOST, 2, 0, String.format("%,d files in %,d micro-batches with rows", files, batches));
+      }
+    }
+    if (poll != null) {
+      report.add("P6", "Postgres rows read per incremental poll ÷ rows changed", (double) poll.rowsRead() / poll.rowsChanged(),
+          Goal.AT_MOST, 1.1, 0, String.format("%,d read for %,d changed; %,d read with nothing changed (the cursor's overlap)",
+              poll.rowsRead(), poll.rowsChanged(), poll.idleRowsRead()));
+    }
+    FleetRun first = fleets.get(0);
+    double[] fit = fit(fleets);
+    for (FleetRun fleet : fleets.subList(1, fleets.size())) {
+      double size = (double) fleet.records() / first.records();
+      double time = fleet.pipelineSeconds() / first.pipelineSeconds();
+      report.add("P7", "time ratio ÷ size ratio, scale " + fleet.scale() + " vs " + first.scale(), time / size, Goal.WITHIN, 1.0, 0.1,
+          String.format("%.1f× the records in %.1f× the time (%.1f s vs %.1f s); fitted: %.1f s + %.3f ms per record",
+              size, time, fleet.pipelineSeconds(), first.pipelineSeconds(), fit[0], fit[1] * 1000));
+    }
+    return report;
+  }
+
+  /**
+   * Least squares of end-to-end seconds over records, {@code [fixed seconds, seconds per record]}: how much of
+   * a run's time does not grow with its size (what makes P7 sublinear), and what a record costs.
+   */
+  static double[] fit(List<FleetRun> fleets) {
+    int n = fleets.size();
+    double meanX = fleets.stream().mapToDouble(FleetRun::records).average().orElse(0);
+    double meanY = fleets.stream().mapToDouble(FleetRun::pipelineSeconds).average().orElse(0);
+    double sxy = 0;
+    double sxx = 0;
+    for (FleetRun f : fleets) {
+      sxy += (f.records() - meanX) * (f.pipelineSeconds() - meanY);
+      sxx += (f.records() - meanX) * (f.records() - meanX);
+    }
+    double slope = n < 2 || sxx == 0 ? Double.NaN : sxy / sxx;
+    return new double[] {meanY - slope * meanX, slope};
+  }
+
+  private static Map<String, Object> machine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      m.put("memory_gib", Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024) * 10) / 10.0);
+    }
+    m.put("driver_max_heap_gib", Math.round(Runtime.getRuntime().maxMemory() / (1024.0 * 1024 * 1024) * 10) / 10.0);
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    return m;
+  }
+
+  private static Map<String, Object> versions(SparkSession spark) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("fleetlake", String.valueOf(BenchJob.class.getPackage().getImplementationVersion()));
+    m.put("java", System.getProperty("java.version"));
+    m.put("spark", spark.version());
+    m.put("scala", scala.util.Properties.versionNumberString());
+    try {
+      // io.delta.package: "package" cannot be named in Java source
+      m.put("delta", Class.forName("io.delta.package").getMethod("VERSION").invoke(null));
+    } catch (ReflectiveOperationException e) {
+      m.put("delta", "unknown");
+    }
+    m.put("kafka_client", org.apache.kafka.common.utils.AppInfoParser.getVersion());
+    m.put("hadoop", org.apache.hadoop.util.VersionInfo.getVersion());
+    return m;
+  }
+
+  private static Map<String, Object> benchSettings(int units, int days, List<Integer> scales, Duration trigger, int followSeconds,
+                                                   double speedup, Settings settings) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("units", units);
+    m.put("days", days);
+    m.put("scales", scales);
+    m.put("trigger_seconds", trigger.toSeconds());
+    m.put("follow_seconds", followSeconds);
+    m.put("speedup", speedup);
+    m.put("spark_master", SparkSession.active().sparkContext().master());
+    m.put("shuffle_partitions", settings.spark().shufflePartitions());
+    m.put("max_offsets_per_trigger", settings.ingest().maxOffsetsPerTrigger());
+    m.put("silver_max_files_per_trigger", settings.streaming().silverMaxFilesPerTrigger());
+    m.put("weather_calls_per_minute", settings.weather().callsPerMinute());
+    m.put("weather_provider_calls_per_minute", settings.weather().providerCallsPerMinute());
+    m.put("weather_cells_per_call", settings.weather().cellsPerCall());
+    m.put("weather_grid_degrees", settings.weather().gridDegrees());
+    m.put("kafka_partitions", settings.localStack().kafkaPartitions());
+    return m;
+  }
+}

@@ -1,0 +1,100 @@
+package io.fleetlake.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.fleetlake.testing.Command;
+import io.fleetlake.testing.LocalStackExtension;
+import io.fleetlake.testing.TestStack;
+import java.io.BufferedReader;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every job of the jar, with the Postgres password and both S3 keys set and every logger at DEBUG (Spark,
+ * Hadoop's S3A, the AWS SDK, the Kafka and Postgres clients, fleetlake): not one line of any output holds a
+ * secret, as it is, URL-encoded or in Base64.
+ */
+@ExtendWith(LocalStackExtension.class)
+class SecretsIT {
+  private static final String ROOT = "s3a://fleet-lake/secrets-it";
+
+  @Test
+  void noJobPrintsASecretEvenAtDebug() throws Exception {
+    TestStack stack = LocalStackExtension.stack();
+    Map<String, String> env = TestStack.isolatedEnv("secrets.it", ROOT);
+    env.put("FLEETLAKE_LOG4J_CONFIG", TestStack.projectDir().resolve("src/test/resources/log4j2-debug.properties").toString());
+    env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
+    env.put("FLEETLAKE_REPORT_OUTPUT", TestStack.projectDir().resolve("target/secrets-it/dashboard.html").toString());
+    Path logs = TestStack.projectDir().resolve("target/secrets-it");
+    List<List<String>> jobs = List.of(
+        List.of("simulate", "--units", "4", "--days", "2", "--manifest", logs.resolve("manifest.json").toString()),
+        List.of("doctor"),
+        List.of("ingest-locations", "--available-now"),
+        List.of("poll-sources", "--available-now"),
+        List.of("silver-dimensions", "--available-now"),
+        List.of("silver-locations", "--available-now"),
+        List.of("gold", "--available-now"),
+        List.of("run-all", "--available-now"),
+        List.of("train-model"),
+        List.of("report"),
+        List.of("maintain"),
+        List.of("catalog"),
+        List.of("sql", "SELECT count(*) FROM silver.locations_enriched"),
+        List.of("sql", "--print-config"),
+        List.of("bench", "--units", "3", "--days", "1", "--scale", "1", "--follow-seconds", "0",
+            "--out", logs.resolve("bench.json").toString()));
+    Set<String> forms = secretForms();
+    List<String> ran = new ArrayList<>();
+    for (List<String> job : jobs) {
+      Path log = logs.resolve(String.join("-", job.subList(0, Math.min(2, job.size()))).replaceAll("[^A-Za-z0-9.-]", "_") + ".log");
+      Files.deleteIfExists(log);
+      Process process = Command.startSparkSubmit(env, stack.jobArguments(job.toArray(String[]::new)), log);
+      if (!process.waitFor(6, TimeUnit.MINUTES)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        fail(job + " did not finish in 6 minutes: " + log);
+      }
+      assertEquals(0, process.exitValue(), () -> job + " failed: " + log);
+      long lines = 0;
+      long debug = 0;
+      try (BufferedReader reader = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          lines++;
+          debug += line.contains(" DEBUG ") ? 1 : 0;
+          for (String secret : forms) {
+            if (line.contains(secret)) {
+              fail(job + " printed a secret (" + secret.substring(0, 4) + "…) in " + log + " line " + lines);
+            }
+          }
+        }
+      }
+      assertTrue(debug > 0, job + " logged at DEBUG: the check saw what a debugging operator would see");
+      ran.add(job.get(0) + " " + String.format("%,d", lines) + " lines");
+    }
+    System.out.println("secrets: none in " + ran);
+  }
+
+  /** Each secret as it is, URL-encoded (a key with a slash) and in Base64 (HTTP basic authentication). */
+  private static Set<String> secretForms() {
+    Set<String> forms = new LinkedHashSet<>();
+    for (String secret : TestStack.SECRETS.values()) {
+      forms.add(secret);
+      forms.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
+      forms.add(Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+    return forms;
+  }
+}
