@@ -91,8 +91,11 @@ class GoldIT {
       Matcher files = Pattern.compile("maintain " + table + ": ([\\d,]+) files?, [^→]* → ([\\d,]+) files?,").matcher(maintained.out());
       assertTrue(files.find(), maintained::toString);
       System.out.println("maintain " + table + ": " + files.group(1) + " → " + files.group(2) + " files");
-      assertTrue(Long.parseLong(files.group(2).replace(",", "")) < Long.parseLong(files.group(1).replace(",", "")),
-          maintained::toString);
+      long before = Long.parseLong(files.group(1).replace(",", ""));
+      long after = Long.parseLong(files.group(2).replace(",", ""));
+      // bronze's appends leave small files; silver's one MERGE per batch rewrites the partition it touches, so
+      // it may already be one file per partition: maintain must then leave it so, never add files
+      assertTrue(table.startsWith("bronze/") ? after < before : after <= before, maintained::toString);
       String path = ROOT + "/" + table;
       assertSameRows(spark.read().format("delta").option("versionAsOf", versionBefore.get(table)).load(path),
           spark.read().format("delta").load(path));
