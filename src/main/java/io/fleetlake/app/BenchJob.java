@@ -159,14 +159,14 @@ final class BenchJob implements Job {
           follow = follow(spark, environment, options(units, 1), trigger, followSeconds, speedup, out);
         }
       }
-      BenchReport report = report(fleets, poll, follow, trigger, settings);
+      double[] fit = fit(fleets);
+      BenchReport report = report(fleets, fit, poll, follow, trigger, settings);
       report.put("run", Map.of("id", runId, "started", started.toString(), "seconds",
           Duration.between(started, Instant.now()).toSeconds()));
       report.put("machine", machine());
       report.put("versions", versions(spark));
-      report.put("settings", benchSettings(units, days, scales, trigger, followSeconds, speedup, settings));
+      report.put("settings", benchSettings(spark, units, days, scales, trigger, followSeconds, speedup, settings));
       report.put("fleets", fleets.stream().map(FleetRun::json).toList());
-      double[] fit = fit(fleets);
       if (fleets.size() > 1) {
         report.put("end_to_end_fit", Map.of("fixed_seconds", fit[0], "ms_per_record", fit[1] * 1000));
       }
@@ -439,7 +439,8 @@ final class BenchJob implements Job {
     public void onQueryTerminated(QueryTerminatedEvent event) {}
   }
 
-  private static BenchReport report(List<FleetRun> fleets, PollRun poll, FollowRun follow, Duration trigger, Settings settings) {
+  private static BenchReport report(List<FleetRun> fleets, double[] fit, PollRun poll, FollowRun follow, Duration trigger,
+                                    Settings settings) {
     BenchReport report = new BenchReport();
     FleetRun largest = fleets.get(fleets.size() - 1);
     String at = " (scale " + largest.scale() + ", " + String.format("%,d", largest.records()) + " records)";
@@ -474,7 +475,6 @@ final class BenchJob implements Job {
               poll.rowsRead(), poll.rowsChanged(), poll.idleRowsRead()));
     }
     FleetRun first = fleets.get(0);
-    double[] fit = fit(fleets);
     for (FleetRun fleet : fleets.subList(1, fleets.size())) {
       double size = (double) fleet.records() / first.records();
       double time = fleet.pipelineSeconds() / first.pipelineSeconds();
@@ -531,7 +531,7 @@ final class BenchJob implements Job {
     return m;
   }
 
-  private static Map<String, Object> benchSettings(int units, int days, List<Integer> scales, Duration trigger, int followSeconds,
+  private static Map<String, Object> benchSettings(SparkSession spark, int units, int days, List<Integer> scales, Duration trigger, int followSeconds,
                                                    double speedup, Settings settings) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("units", units);
@@ -540,7 +540,7 @@ final class BenchJob implements Job {
     m.put("trigger_seconds", trigger.toSeconds());
     m.put("follow_seconds", followSeconds);
     m.put("speedup", speedup);
-    m.put("spark_master", SparkSession.active().sparkContext().master());
+    m.put("spark_master", spark.sparkContext().master());
     m.put("shuffle_partitions", settings.spark().shufflePartitions());
     m.put("max_offsets_per_trigger", settings.ingest().maxOffsetsPerTrigger());
     m.put("silver_max_files_per_trigger", settings.streaming().silverMaxFilesPerTrigger());
