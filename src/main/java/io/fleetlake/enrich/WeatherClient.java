@@ -28,21 +28,42 @@ import okhttp3.Response;
  * Calls an Open-Meteo-compatible API for whole days of hourly weather of many cells at once: one call per day
  * and up to {@code cells-per-call} cells, answers matched to cells by position (the API snaps coordinates to
  * its grid, so they differ from the request). Transient failures (5xx, 429, timeouts, a broken answer) are
- * retried with backoff and jitter, a 429's Retry-After honoured; a 400 fails at once. A client-side rate
- * limit keeps under the provider's, and a circuit breaker stops calling a provider that keeps failing.
+ * retried with backoff and jitter, a 429's Retry-After honoured. A 400 is the API refusing the request for
+ * good: it is not retried, not counted toward the circuit breaker (the provider answered), and its cells are
+ * {@code missing} with the API's reason rather than {@code failed}. A client-side rate limit keeps under the
+ * provider's, and a circuit breaker stops calling a provider that keeps failing.
  */
 public final class WeatherClient {
   static final String VARIABLES = "temperature_2m,precipitation,wind_speed_10m,wind_gusts_10m,visibility,weather_code";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_RETRY_AFTER_MS = 120_000;
 
-  /** What the client did, for progress lines and the benchmark. */
-  public record Counters(long calls, long cellsAsked, long failures, long retries) {}
+  /** What the client did, for progress lines and the benchmark; {@code rejected} counts the 400s. */
+  public record Counters(long calls, long cellsAsked, long failures, long retries, long rejected) {}
+
+  /**
+   * What a fetch found: the weather of cells, and the reason for each cell the API refused for good (HTTP
+   * 400: asking again gets the same answer) or could not answer this time (worth asking again later).
+   */
+  public record Fetched(Map<WeatherCell, DayWeather> weather, Map<WeatherCell, String> missing,
+                        Map<WeatherCell, String> failed) {}
 
   /** The API could not answer for these cells; the reason says why. */
-  public static final class WeatherUnavailableException extends IOException {
+  public static class WeatherUnavailableException extends IOException {
     WeatherUnavailableException(String message) {
       super(message);
+    }
+  }
+
+  /** HTTP 400: the request itself is wrong, so no retry, now or later, would get another answer. */
+  static final class RejectedException extends WeatherUnavailableException {
+    /** Open-Meteo names the coordinate at fault ("Latitude must be in range of -90 to 90°. Given: 91.0."). */
+    final boolean aboutALocation;
+
+    RejectedException(String reason) {
+      super("HTTP 400: " + reason);
+      String lower = reason.toLowerCase(java.util.Locale.ROOT);
+      this.aboutALocation = lower.contains("latitude") || lower.contains("longitude");
     }
   }
 
@@ -53,6 +74,7 @@ public final class WeatherClient {
   private final AtomicLong cellsAsked = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
   private final Object limiter = new Object();
   private final CallBudget budget;
   private int consecutiveFailures;
@@ -74,30 +96,47 @@ public final class WeatherClient {
   }
 
   public Counters counters() {
-    return new Counters(calls.get(), cellsAsked.get(), failures.get(), retries.get());
+    return new Counters(calls.get(), cellsAsked.get(), failures.get(), retries.get(), rejected.get());
   }
 
   /**
-   * The weather of every cell, in as few calls as the API allows. Cells of a day that could not be fetched
-   * are missing from the answer; {@code failed} gets their reason.
+   * The weather of every cell, in as few calls as the API allows; each cell not found is in {@code missing}
+   * (refused by the API) or {@code failed} (not answered this time), with the reason.
    */
-  public Map<WeatherCell, DayWeather> fetch(List<WeatherCell> cells, Map<WeatherCell, String> failed) {
+  public Fetched fetch(List<WeatherCell> cells) {
     Map<LocalDate, List<WeatherCell>> byDay = cells.stream().distinct()
         .collect(Collectors.groupingBy(WeatherCell::day, LinkedHashMap::new, Collectors.toList()));
-    Map<WeatherCell, DayWeather> result = new HashMap<>();
+    Fetched result = new Fetched(new HashMap<>(), new HashMap<>(), new HashMap<>());
     for (Map.Entry<LocalDate, List<WeatherCell>> day : byDay.entrySet()) {
       List<WeatherCell> all = day.getValue();
       for (int from = 0; from < all.size(); from += settings.cellsPerCall()) {
-        List<WeatherCell> chunk = all.subList(from, Math.min(all.size(), from + settings.cellsPerCall()));
-        try {
-          List<DayWeather> answers = call(day.getKey(), chunk);
-          answers.forEach(a -> result.put(a.cell(), a));
-        } catch (WeatherUnavailableException e) {
-          chunk.forEach(c -> failed.put(c, e.getMessage()));
-        }
+        ask(day.getKey(), all.subList(from, Math.min(all.size(), from + settings.cellsPerCall())), result);
       }
     }
     return result;
+  }
+
+  /**
+   * One call for cells of one day. A call shares everything but the coordinates between its cells, so a 400
+   * not about a coordinate (the day out of the API's range, above all) is every cell's, and splitting the
+   * call would only hear it again. A 400 about a coordinate is one location's: the call is split in halves
+   * until the bad cells are alone, so the others still get their weather, at most 2·⌈log2(cells)⌉ more
+   * calls per bad cell.
+   */
+  private void ask(LocalDate day, List<WeatherCell> cells, Fetched into) {
+    try {
+      call(day, cells).forEach(a -> into.weather().put(a.cell(), a));
+    } catch (RejectedException e) {
+      if (e.aboutALocation && cells.size() > 1) {
+        int half = cells.size() / 2;
+        ask(day, cells.subList(0, half), into);
+        ask(day, cells.subList(half, cells.size()), into);
+      } else {
+        cells.forEach(c -> into.missing().put(c, e.getMessage()));
+      }
+    } catch (WeatherUnavailableException e) {
+      cells.forEach(c -> into.failed().put(c, e.getMessage()));
+    }
   }
 
   private List<DayWeather> call(LocalDate day, List<WeatherCell> cells) throws WeatherUnavailableException {
@@ -127,11 +166,12 @@ public final class WeatherClient {
           callSucceeded();
           return parsed;
         }
-        lastProblem = "HTTP " + response.code() + ": " + reason(body);
         if (response.code() == 400) {
-          callFailed();
-          throw new WeatherUnavailableException(lastProblem); // the request itself is wrong: no retry helps
+          // the provider is up and answered: neither a failure for the circuit breaker nor worth a retry
+          rejected.incrementAndGet();
+          throw new RejectedException(reason(body));
         }
+        lastProblem = "HTTP " + response.code() + ": " + reason(body);
         if (response.code() == 429) {
           pauseMs = retryAfterMs(response.header("Retry-After"), pauseMs);
         } else if (response.code() < 500) {

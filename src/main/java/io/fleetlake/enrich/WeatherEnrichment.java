@@ -27,13 +27,22 @@ import org.apache.spark.sql.types.StructType;
  * the chunk are looked up in the executor's {@link WeatherCache} at once, what it lacks fetched in as few
  * calls as the API allows, then every row is answered from it. No row is held back or dropped when the API
  * fails: its weather is null and {@code weather_status} says {@code failed} (or {@code missing} where the API
- * has no data for that hour), so a later run can fill it in.
+ * has no data for that hour), so a later run can fill it in. {@code missing} is also a row that has no
+ * position or time, or whose cell-day the API refused (HTTP 400, its reason in {@code weather_error}): asking
+ * again would get the same answer, so {@link #RETRYABLE} leaves those out.
  */
 public final class WeatherEnrichment {
   public static final String STATUS = "weather_status";
   public static final String OK = "ok";
   public static final String MISSING = "missing";
   public static final String FAILED = "failed";
+  private static final String NO_DATA = "no data for this hour";
+  private static final String NO_POSITION = "no position or time";
+  /**
+   * The rows whose weather a later lookup may still fill in, as a SQL condition: not those the API refused
+   * (HTTP 400) or without position or time, whose answer would be the same.
+   */
+  public static final String RETRYABLE = "(" + STATUS + " = '" + FAILED + "' OR weather_error = '" + NO_DATA + "')";
   /** The weather columns, in order. */
   public static final StructType WEATHER = new StructType()
       .add("temperature_c", DataTypes.DoubleType)
@@ -86,15 +95,21 @@ public final class WeatherEnrichment {
     return WeatherCell.of(lat, lon, ts.toInstant().atZone(ZoneOffset.UTC).toLocalDate(), grid);
   }
 
-  private static Object[] weatherValues(WeatherCache.Lookup lookup, WeatherCell cell, Timestamp ts) {
+  /** The weather columns of one row, in {@link #WEATHER}'s order. */
+  static Object[] weatherValues(WeatherCache.Lookup lookup, WeatherCell cell, Timestamp ts) {
     DayWeather day = lookup.weather().get(cell);
     if (day == null) {
-      return new Object[] {null, null, null, null, null, null, FAILED, lookup.failed().get(cell)};
+      String refused = lookup.missing().get(cell);
+      return refused != null ? noWeather(MISSING, refused) : noWeather(FAILED, lookup.failed().get(cell));
     }
     HourlyWeather hour = day.at(LocalDateTime.ofInstant(ts.toInstant(), ZoneOffset.UTC).getHour());
     boolean none = hour.temperatureC() == null && hour.precipitationMm() == null && hour.windSpeedKmh() == null;
     return new Object[] {hour.temperatureC(), hour.precipitationMm(), hour.windSpeedKmh(), hour.windGustsKmh(),
-        hour.visibilityM(), hour.weatherCode(), none ? MISSING : OK, none ? "no data for this hour" : null};
+        hour.visibilityM(), hour.weatherCode(), none ? MISSING : OK, none ? NO_DATA : null};
+  }
+
+  private static Object[] noWeather(String status, String reason) {
+    return new Object[] {null, null, null, null, null, null, status, reason};
   }
 
   /** A partition in chunks: each chunk's cells are looked up together, then its rows answered. */
@@ -145,7 +160,7 @@ public final class WeatherEnrichment {
       for (int i = 0; i < rows.size(); i++) {
         Row row = rows.get(i);
         Object[] weather = cells.get(i) == null
-            ? new Object[] {null, null, null, null, null, null, MISSING, "no position or time"}
+            ? noWeather(MISSING, NO_POSITION)
             : weatherValues(lookup, cells.get(i), row.getTimestamp(time));
         Object[] values = new Object[row.size() + weather.length];
         for (int c = 0; c < row.size(); c++) {
