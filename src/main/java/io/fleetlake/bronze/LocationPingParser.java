@@ -27,8 +27,8 @@ import java.util.Objects;
  *
  * <p>Hard rules reject the record to quarantine with a {@link RejectReason}: valid UTF-8, one JSON object
  * (no duplicate keys, nothing after it), event_id / unit_id / event_time / lat / lon present with the right
- * types, lat and lon in range, event_time ISO-8601 with an offset. Soft rules keep the ping and flag it
- * ({@link QualityFlag}): a negative speed, a heading or fuel level out of range, an optional field of the wrong
+ * types, lat and lon in range, event_time ISO-8601 with an offset and within the {@link EventTimeRange}. Soft
+ * rules keep the ping and flag it ({@link QualityFlag}): a negative speed, a heading or fuel level out of range, an optional field of the wrong
  * type (then null), an event_time in the future, a Kafka key that is not the unit_id. Unknown extra fields are
  * allowed: the raw JSON travels with the ping.
  */
@@ -62,8 +62,13 @@ public final class LocationPingParser {
    * @param ingestTime when the record is read, to judge "in the future"
    */
   public static Outcome parse(byte[] key, byte[] value, Instant ingestTime) {
+    return parse(key, value, ingestTime, EventTimeRange.DEFAULT);
+  }
+
+  /** As {@link #parse(byte[], byte[], Instant)}, with event times outside {@code range} rejected. */
+  public static Outcome parse(byte[] key, byte[] value, Instant ingestTime, EventTimeRange range) {
     try {
-      return parseOrThrow(key, value, ingestTime);
+      return parseOrThrow(key, value, ingestTime, range);
     } catch (RuntimeException e) {
       // a record this parser did not foresee must not stop the stream: it is kept in quarantine
       String raw = value == null ? "" : Base64.getEncoder().encodeToString(value);
@@ -71,7 +76,7 @@ public final class LocationPingParser {
     }
   }
 
-  private static Outcome parseOrThrow(byte[] key, byte[] value, Instant ingestTime) {
+  private static Outcome parseOrThrow(byte[] key, byte[] value, Instant ingestTime, EventTimeRange range) {
     if (value == null || value.length == 0) {
       return rejected(RejectReason.EMPTY_VALUE, value == null ? "the record has no value (null)" : "the value is empty",
           "", false);
@@ -107,16 +112,21 @@ public final class LocationPingParser {
       return rejected(RejectReason.NOT_AN_OBJECT, "the value is JSON " + kind + ", not an object", text, false);
     }
     try {
-      return new Outcome(ping(root, key, ingestTime), null, text, false);
+      return new Outcome(ping(root, key, ingestTime, range), null, text, false);
     } catch (RejectedException e) {
       return rejected(e.reason, e.getMessage(), text, false);
     }
   }
 
-  private static LocationPing ping(JsonNode root, byte[] key, Instant ingestTime) throws RejectedException {
+  private static LocationPing ping(JsonNode root, byte[] key, Instant ingestTime, EventTimeRange range)
+      throws RejectedException {
     String eventId = requiredText(root, "event_id");
     String unitId = requiredText(root, "unit_id");
     Instant eventTime = eventTime(root);
+    if (!range.contains(eventTime, ingestTime)) {
+      throw new RejectedException(RejectReason.OUT_OF_RANGE,
+          "event_time " + eventTime + " is outside " + range.describe(ingestTime));
+    }
     double lat = requiredNumber(root, "lat", -90, 90);
     double lon = requiredNumber(root, "lon", -180, 180);
 
@@ -148,10 +158,16 @@ public final class LocationPingParser {
     if (!node.isTextual()) {
       throw wrongType(field, "a string", node);
     }
-    if (node.asText().isBlank()) {
+    String text = node.asText();
+    if (text.isBlank()) {
       throw new RejectedException(RejectReason.MISSING_FIELD, field + " is empty");
     }
-    return node.asText();
+    if (hasUnpairedSurrogate(text)) {
+      // an escaped lone surrogate is legal JSON but no Unicode text: Spark would store it as ?, merging distinct ids
+      throw new RejectedException(RejectReason.NOT_UTF8, field + " holds an unpaired UTF-16 surrogate (an escape such as "
+          + "\\ud800): not Unicode text");
+    }
+    return text;
   }
 
   private static Instant eventTime(JsonNode root) throws RejectedException {
@@ -206,6 +222,18 @@ public final class LocationPingParser {
   private static RejectedException wrongType(String field, String expected, JsonNode node) {
     return new RejectedException(RejectReason.WRONG_TYPE,
         field + " must be " + expected + ", got " + node.getNodeType().name().toLowerCase());
+  }
+
+  private static boolean hasUnpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String strictUtf8(byte[] value) throws CharacterCodingException {

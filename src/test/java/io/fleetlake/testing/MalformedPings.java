@@ -84,6 +84,15 @@ public final class MalformedPings {
     cases.add(text("event_time at 25 o'clock", GOOD.replace("T10:15", "T25:15"), RejectReason.BAD_TIMESTAMP));
     cases.add(text("event_time in words", GOOD.replace("2026-11-23T10:15:00Z", "yesterday"), RejectReason.BAD_TIMESTAMP));
     cases.add(text("event_time as a date only", GOOD.replace("2026-11-23T10:15:00Z", "2026-11-23"), RejectReason.BAD_TIMESTAMP));
+    // dates no ping can have (ingest.earliest-event-time, ingest.max-future); +300000 overflows Spark's timestamps
+    cases.add(text("event_time in the year +300000", GOOD.replace("2026-11-23T10:15:00Z", "+300000-01-01T00:00:00Z"),
+        RejectReason.OUT_OF_RANGE));
+    cases.add(text("event_time in the year -999999999", GOOD.replace("2026-11-23T10:15:00Z", "-999999999-01-01T00:00:00Z"),
+        RejectReason.OUT_OF_RANGE));
+    cases.add(text("event_time before 2000", GOOD.replace("2026-11-23T10:15:00Z", "1999-12-31T23:59:59Z"),
+        RejectReason.OUT_OF_RANGE));
+    cases.add(text("event_time in 2100", GOOD.replace("2026-11-23T10:15:00Z", "2100-01-01T00:00:00+14:00"),
+        RejectReason.OUT_OF_RANGE));
     // too big to be a ping
     cases.add(text("a 100 KB payload", GOOD.replace("}", ",\"padding\":\"" + "x".repeat(100 * 1024) + "\"}"), RejectReason.TOO_LARGE));
     return List.copyOf(cases);
