@@ -1,6 +1,8 @@
 package io.fleetlake.app;
 
+import io.fleetlake.bronze.IngestedOffsets;
 import io.fleetlake.bronze.LocationIngestBatch;
+import io.fleetlake.lake.Checkpoints;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.sources.KafkaLocations;
@@ -30,15 +32,22 @@ final class IngestLocationsJob implements StreamingJob {
   static final String QUERY_NAME = "ingest-locations";
 
   @Override
+  public List<String> writtenTables(Settings settings) {
+    return List.of("bronze/" + LocationIngestBatch.BRONZE, "bronze/" + LocationIngestBatch.QUARANTINE, "_quality/results");
+  }
+
+  @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
     context.refuseArguments();
     Settings settings = context.settings();
-    LocationIngestBatch batch = new LocationIngestBatch(settings.lake());
+    LocationIngestBatch batch = new LocationIngestBatch(settings.lake(), settings.ingest().eventTimes());
     spark.streams().addListener(new ProgressLines(context.out(), batch));
-    StreamingQuery query = KafkaLocations.stream(spark, settings.kafka(), settings.ingest())
+    String checkpoint = settings.lake().checkpoint(QUERY_NAME, LocationIngestBatch.BRONZE);
+    StreamingQuery query = KafkaLocations.stream(spark, settings.kafka(), settings.ingest(),
+            startingOffsets(spark, settings, checkpoint, context.out()))
         .writeStream()
         .queryName(QUERY_NAME)
-        .option("checkpointLocation", settings.lake().checkpoint(QUERY_NAME, LocationIngestBatch.BRONZE))
+        .option("checkpointLocation", checkpoint)
         .foreachBatch(LakeWriteLock.batches(batch))
         .trigger(context.trigger(settings.streaming().triggerInterval()))
         .start();
@@ -47,6 +56,23 @@ final class IngestLocationsJob implements StreamingJob {
         + (context.availableNow() ? "what is there, then exit" : "every " + settings.streaming().triggerInterval().toSeconds() + " s until stopped"));
     context.out().flush();
     return List.of(query);
+  }
+
+  /**
+   * Where a query without a checkpoint starts: after the offsets the lake already holds, so that a deleted
+   * checkpoint does not bring the retained topic into bronze a second time.
+   */
+  private static String startingOffsets(SparkSession spark, Settings settings, String checkpoint, PrintStream out) {
+    if (!Checkpoints.startsAfresh(spark, checkpoint)) {
+      return settings.ingest().startingOffsets(); // Spark resumes from the checkpoint and ignores it
+    }
+    Map<Integer, Long> held = new IngestedOffsets(spark, settings.lake()).highest(settings.kafka().topic());
+    if (held.isEmpty()) {
+      return settings.ingest().startingOffsets();
+    }
+    out.println(QUERY_NAME + ": no checkpoint yet; the lake holds " + settings.kafka().topic()
+        + " up to offsets " + held + " (partition=offset): starting after them");
+    return KafkaLocations.after(held, settings.kafka(), settings.ingest());
   }
 
   /** Prints one line per micro-batch that had records. */
@@ -70,9 +96,11 @@ final class IngestLocationsJob implements StreamingJob {
       String behind = metrics.containsKey("maxOffsetsBehindLatest")
           ? String.format("%,d behind", (long) Double.parseDouble(metrics.get("maxOffsetsBehindLatest")))
           : "offsets behind unknown";
-      out.printf("batch %d: %,d records → %,d bronze (%,d flagged, %,d repeated event_ids), %,d quarantined; %.1f s; %s%n",
+      String held = summary.alreadyHeld() == 0 ? ""
+          : String.format(" (%,d of them already in the lake, not written again)", summary.alreadyHeld());
+      out.printf("batch %d: %,d records → %,d bronze (%,d flagged, %,d repeated event_ids), %,d quarantined%s; %.1f s; %s%n",
           progress.batchId(), summary.records(), summary.bronze(), summary.flagged(), summary.repeated(),
-          summary.quarantined(), summary.seconds(), behind);
+          summary.quarantined(), held, summary.seconds(), behind);
       out.flush();
     }
 

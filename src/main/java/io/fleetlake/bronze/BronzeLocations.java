@@ -61,12 +61,12 @@ public final class BronzeLocations {
 
   /**
    * Parses Kafka records (columns key, value, topic, partition, offset, timestamp) by the rules of
-   * {@link LocationPingParser}.
+   * {@link LocationPingParser}, with event times outside {@code range} quarantined.
    */
-  public static Dataset<Row> parse(Dataset<Row> kafkaRecords) {
+  public static Dataset<Row> parse(Dataset<Row> kafkaRecords, EventTimeRange range) {
     return kafkaRecords
         .select("key", "value", "topic", "partition", "offset", "timestamp")
-        .mapPartitions((MapPartitionsFunction<Row, Row>) BronzeLocations::parsePartition, Encoders.row(PARSED));
+        .mapPartitions((MapPartitionsFunction<Row, Row>) records -> parsePartition(records, range), Encoders.row(PARSED));
   }
 
   /**
@@ -97,7 +97,7 @@ public final class BronzeLocations {
             current_timestamp().as("ingest_time"), to_date(current_timestamp()).as("ingest_date"));
   }
 
-  private static Iterator<Row> parsePartition(Iterator<Row> records) {
+  private static Iterator<Row> parsePartition(Iterator<Row> records, EventTimeRange range) {
     Instant now = Instant.now();
     return new Iterator<>() {
       @Override
@@ -110,7 +110,7 @@ public final class BronzeLocations {
         Row record = records.next();
         byte[] key = record.isNullAt(0) ? null : (byte[]) record.get(0);
         byte[] value = record.isNullAt(1) ? null : (byte[]) record.get(1);
-        return toRow(LocationPingParser.parse(key, value, now), key, record);
+        return toRow(LocationPingParser.parse(key, value, now, range), key, record);
       }
     };
   }

@@ -26,9 +26,10 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * One micro-batch of Kafka records into bronze/locations, bronze/locations_quarantine and _quality/results.
- * Each of the three appends carries (query id, batch id) as Delta's transaction id, so a batch that is
- * replayed after a crash — all of it, or the part after the table that committed — writes nothing twice,
- * and every record ends in exactly one of the two tables.
+ * Every record ends in exactly one of the two tables, once: a batch writes only the offsets neither table holds
+ * yet ({@link IngestedOffsets}), so a batch replayed after a crash — all of it, or the part after the table that
+ * committed — and a batch re-planned from a restored older checkpoint write nothing twice and skip nothing.
+ * _quality/results' counts carry (query id, batch id) as Delta's transaction id instead: one row set per batch.
  */
 public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Long> {
   public static final String BRONZE = "locations";
@@ -40,13 +41,16 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
   public static final String DUPLICATE_EVENT_ID = "DUPLICATE_EVENT_ID";
 
   /** What one batch did, for the progress line. */
-  public record Summary(long records, long bronze, long quarantined, long flagged, long repeated, double seconds) {}
+  public record Summary(long records, long bronze, long quarantined, long flagged, long repeated, long alreadyHeld,
+      double seconds) {}
 
   private final LakeSettings lake;
+  private final EventTimeRange eventTimes;
   private final Map<Long, Summary> summaries = new ConcurrentHashMap<>();
 
-  public LocationIngestBatch(LakeSettings lake) {
+  public LocationIngestBatch(LakeSettings lake, EventTimeRange eventTimes) {
     this.lake = lake;
+    this.eventTimes = eventTimes;
   }
 
   /** The summary of a finished batch, once. */
@@ -71,12 +75,15 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
         "not inside a streaming query");
     String appId = "fleetlake.ingest-locations." + queryId;
     Optional<Set<String>> knownUnits = knownUnits(records.sparkSession());
-    Dataset<Row> parsed = BronzeLocations.parse(records);
+    Dataset<Row> parsed = BronzeLocations.parse(records, eventTimes);
     if (knownUnits.isPresent()) {
       parsed = BronzeLocations.flagUnknownUnits(parsed, knownUnits.get());
     }
     parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      Dataset<Row> held = new IngestedOffsets(records.sparkSession(), lake).alreadyHeld(parsed);
+      long alreadyHeld = held.count();
+      Dataset<Row> fresh = alreadyHeld == 0 ? parsed : IngestedOffsets.without(parsed, held);
       // one small job for every count: the batch grouped by outcome and by the set of flags it raised
       Map<String, Long> rejected = new HashMap<>();
       Map<String, Long> flagged = new HashMap<>();
@@ -103,10 +110,9 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
           .agg(count("*"), countDistinct("event_id")).first();
       long repeated = ids.getLong(0) - ids.getLong(1);
 
-      DeltaWrites.appendOnce(BronzeLocations.accepted(parsed).repartition(col("event_date")),
-          lake.table("bronze", BRONZE), appId, batchId, "event_date");
-      DeltaWrites.appendOnce(BronzeLocations.quarantined(parsed).coalesce(1),
-          lake.table("bronze", QUARANTINE), appId, batchId, "ingest_date");
+      DeltaWrites.append(BronzeLocations.accepted(fresh).repartition(col("event_date")),
+          lake.table("bronze", BRONZE), "event_date");
+      DeltaWrites.append(BronzeLocations.quarantined(fresh).coalesce(1), lake.table("bronze", QUARANTINE), "ingest_date");
       List<QualityResults.RuleCount> counts = new ArrayList<>();
       counts.addAll(QualityResults.countsFor(RejectReason.class, QualityResults.Severity.HARD, total, rejected));
       for (QualityFlag flag : QualityFlag.values()) {
@@ -118,7 +124,7 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
       counts.add(new QualityResults.RuleCount(DUPLICATE_EVENT_ID, QualityResults.Severity.SOFT, accepted, repeated));
       DeltaWrites.appendOnce(QualityResults.rows(records.sparkSession(), "bronze." + BRONZE, queryId, batchId, counts)
           .coalesce(1), lake.table("_quality", "results"), appId, batchId, "date");
-      summaries.put(batchId, new Summary(total, accepted, quarantined, flaggedRows, repeated,
+      summaries.put(batchId, new Summary(total, accepted, quarantined, flaggedRows, repeated, alreadyHeld,
           (System.nanoTime() - start) / 1e9));
     } finally {
       parsed.unpersist();

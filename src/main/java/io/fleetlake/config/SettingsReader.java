@@ -91,6 +91,16 @@ final class SettingsReader {
     return value;
   }
 
+  /** An ISO-8601 instant, e.g. 2000-01-01T00:00:00Z. */
+  java.time.Instant instant(String key) {
+    String value = string(key);
+    try {
+      return java.time.Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new InvalidSettingException(prefix + key, value, "must be an ISO-8601 instant such as 2000-01-01T00:00:00Z");
+    }
+  }
+
   String oneOf(String key, List<String> allowed) {
     String value = string(key);
     if (!allowed.contains(value)) {

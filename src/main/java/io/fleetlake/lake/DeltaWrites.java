@@ -9,6 +9,11 @@ import org.apache.spark.sql.SparkSession;
 public final class DeltaWrites {
   private DeltaWrites() {}
 
+  /** Appends {@code rows}; the caller has made sure they are not in the table yet. */
+  public static void append(Dataset<Row> rows, String path, String... partitionColumns) {
+    rows.write().format("delta").mode("append").partitionBy(partitionColumns).save(path);
+  }
+
   /**
    * Appends {@code rows} unless this table already committed {@code version} for {@code appId}: Delta records
    * (appId, version) in the same commit as the data, so a batch replayed after a crash adds nothing twice.

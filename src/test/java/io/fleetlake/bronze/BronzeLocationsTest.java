@@ -37,7 +37,7 @@ class BronzeLocationsTest {
         record(41, "TER-007", "{\"event_id\":\"e2\",\"unit_id\":\"TER-007\",\"event_time\":\"2026-11-23T00:00:00Z\",\"lat\":52.6,\"lon\":13.5,\"x\":1}"),
         record(42, "TER-007", "{\"event_id\":\"e3\",\"unit_id\":\"TER-007\",\"lat\":\"fifty\"}"),
         record(43, null, null)), KAFKA);
-    parsed = BronzeLocations.parse(kafka).cache();
+    parsed = BronzeLocations.parse(kafka, EventTimeRange.DEFAULT).cache();
   }
 
   private static Row record(long offset, String key, String value) {
