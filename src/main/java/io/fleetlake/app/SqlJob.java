@@ -10,7 +10,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.plans.logical.InsertIntoStatement;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.functions;
+import scala.Option;
 
 /**
  * Runs one SQL statement over the lake and prints the result. Every table is addressable as
@@ -28,11 +32,15 @@ import org.apache.spark.sql.functions;
  */
 final class SqlJob implements Job {
   static final String USAGE = """
-      Usage: sql "<statement>" [--format table|csv|json] [--max-rows N]
+      Usage: sql "<statement>" [--format table|csv|json] [--max-rows N] [--allow-writes]
         Tables: bronze.<name>, silver.<name>, gold.<name>, quality.<name> (the folder _quality); SHOW TABLES IN bronze lists them.
         weather_at(lat, lon, ts) gives the weather there and then (a struct), through the configured weather API.
         --format    table (default), csv (RFC 4180, with a header), json (one object per line)
-        --max-rows  rows printed at most (default 1000); the count of all rows is still given for table""";
+        --max-rows  rows printed at most (default 1000); the count of all rows is still given for table
+        --allow-writes  run a statement that changes the lake or the metastore (INSERT, MERGE, DELETE, UPDATE,
+                    CREATE, DROP, ALTER, OPTIMIZE, VACUUM…); without it only queries, SHOW, DESCRIBE and EXPLAIN
+                    run. A write beside a running job breaks the one-writer-per-table rule: stop the table's
+                    writer first.""";
 
   private static final int DEFAULT_MAX_ROWS = 1000;
 
@@ -42,6 +50,9 @@ final class SqlJob implements Job {
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
     WeatherEnrichment.registerFunction(spark, context.settings().weather());
     try {
+      if (!request.allowWrites()) {
+        refuseWrites(spark, request.statement());
+      }
       Dataset<Row> result = spark.sql(request.statement());
       context.out().print(render(result, request.format(), request.maxRows()));
       context.out().flush();
@@ -57,6 +68,20 @@ final class SqlJob implements Job {
     }
   }
 
+  /**
+   * Refuses a statement that would change a table or the metastore, judged on its parsed plan before anything
+   * runs: every command but SHOW, DESCRIBE and EXPLAIN, and every INSERT.
+   */
+  static void refuseWrites(SparkSession spark, String statement) throws Exception {
+    LogicalPlan plan = spark.sessionState().sqlParser().parsePlan(statement);
+    Option<LogicalPlan> write = plan.find(node -> node instanceof InsertIntoStatement
+        || node instanceof Command && !node.nodeName().matches("(Show|Describe|Explain).*"));
+    if (write.isDefined()) {
+      throw new StatementException("the statement writes (" + write.get().nodeName() + "); sql is read-only unless "
+          + "--allow-writes, and a write beside a running job breaks the one-writer-per-table rule");
+    }
+  }
+
   enum Format { TABLE, CSV, JSON }
 
   /** The statement cannot run as written (unknown table, syntax); exit 1 with Spark's message. */
@@ -66,9 +91,10 @@ final class SqlJob implements Job {
     }
   }
 
-  record Request(String statement, Format format, int maxRows) {
+  record Request(String statement, Format format, int maxRows, boolean allowWrites) {
     static Request parse(List<String> args) {
       String statement = null;
+      boolean allowWrites = false;
       Format format = Format.TABLE;
       int maxRows = DEFAULT_MAX_ROWS;
       for (int i = 0; i < args.size(); i++) {
@@ -83,6 +109,8 @@ final class SqlJob implements Job {
           } else {
             maxRows = maxRows(value);
           }
+        } else if (arg.equals("--allow-writes")) {
+          allowWrites = true;
         } else if (arg.startsWith("-")) {
           throw new UsageException("unknown option " + arg);
         } else if (statement == null) {
@@ -94,7 +122,7 @@ final class SqlJob implements Job {
       if (statement == null || statement.isBlank()) {
         throw new UsageException("no SQL statement given");
       }
-      return new Request(statement, format, maxRows);
+      return new Request(statement, format, maxRows, allowWrites);
     }
 
     private static Format format(String value) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Delta table of the lake as a catalog sees it.
@@ -30,6 +31,12 @@ public record LakeTable(Layer layer, String name, String path, StructType schema
     List<LakeTable> tables = new ArrayList<>();
     for (Layer layer : Layer.values()) {
       for (String name : LakeCatalog.deltaTables(spark, lake.layer(layer.folder()))) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+          // a folder someone made by hand: not a name a metastore or Athena takes without quoting games
+          LoggerFactory.getLogger(LakeTable.class).warn("{}/{} is a Delta table whose name is not a plain SQL name ([a-z_][a-z0-9_]*): not catalogued",
+              layer.folder(), name);
+          continue;
+        }
         String path = lake.table(layer.folder(), name);
         DeltaTable delta = DeltaTable.forPath(spark, path);
         Row detail = delta.detail().select("partitionColumns", "properties").first();

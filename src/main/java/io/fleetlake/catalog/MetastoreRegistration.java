@@ -1,5 +1,6 @@
 package io.fleetlake.catalog;
 
+import io.fleetlake.lake.SqlText;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -56,7 +57,7 @@ public final class MetastoreRegistration {
         }
         registrations.add(new Registration(table, Outcome.ALREADY_REGISTERED, location, count(qualified)));
       } else {
-        spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " USING DELTA LOCATION '" + table.path().replace("'", "\\'") + "'");
+        spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " USING DELTA LOCATION " + SqlText.quoted(table.path()));
         registrations.add(new Registration(table, Outcome.REGISTERED, table.path(), count(qualified)));
       }
     }

@@ -32,7 +32,7 @@ public record PollSettings(List<PolledTable> tables, Duration overlap, int fetch
     }
 
     public static String quote(String identifier) {
-      return "\"" + identifier + "\"";
+      return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
   }
 

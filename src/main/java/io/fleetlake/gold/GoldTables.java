@@ -8,7 +8,7 @@ import io.fleetlake.config.LakeSettings;
 import io.fleetlake.silver.LocationsEnriched;
 import io.fleetlake.silver.SilverDimensions;
 import java.util.List;
-import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -64,7 +64,7 @@ public final class GoldTables {
       long hourCount = upsert(spark, GoldAggregates.HOURLY, aggregates.hourly(hourPings).localCheckpoint(true),
           "t.date = s.date AND t.unit_id = s.unit_id AND t.hour = s.hour", null, "date");
       long dayCount = upsert(spark, GoldAggregates.DAILY, aggregates.daily(pings, performance, dimension).localCheckpoint(true),
-          "t.date = s.date AND t.unit_type = s.unit_type", "t.date IN (" + sqlDates(dates) + ")");
+          "t.date = s.date AND t.unit_type = s.unit_type", col("t.date").isin(dates.toArray()));
       Dataset<Row> unitDayPings = pings.join(unitDays.withColumnRenamed("stat_date", "event_date"),
           new String[] {"unit_id", "event_date"}, "left_semi");
       Dataset<Row> unitDayPerformance = performance.join(unitDays, new String[] {"unit_id", "stat_date"}, "left_semi");
@@ -84,7 +84,7 @@ public final class GoldTables {
    * Writes {@code rows} in place of the table's rows with the same key; with {@code deleteScope}, rows of the
    * table in that scope that the computation no longer produces are deleted. Returns the rows written.
    */
-  private long upsert(SparkSession spark, String table, Dataset<Row> rows, String on, String deleteScope,
+  private long upsert(SparkSession spark, String table, Dataset<Row> rows, String on, Column deleteScope,
                       String... partitionBy) {
     long count = rows.count();
     String path = lake.table("gold", table);
@@ -115,9 +115,5 @@ public final class GoldTables {
         + "CAST(NULL AS DOUBLE) fuel_used_l, CAST(NULL AS DOUBLE) energy_used_kwh, CAST(NULL AS DOUBLE) engine_hours, "
         + "CAST(NULL AS DOUBLE) idle_hours, CAST(NULL AS DOUBLE) avg_engine_temp_c, CAST(NULL AS INT) maintenance_events, "
         + "CAST(NULL AS DOUBLE) payload_kg WHERE false");
-  }
-
-  private static String sqlDates(List<java.sql.Date> dates) {
-    return dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(", "));
   }
 }

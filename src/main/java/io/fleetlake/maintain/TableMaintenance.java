@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.to_json;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.MaintainSettings.MaintainedTable;
+import io.fleetlake.lake.SqlText;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -114,7 +115,7 @@ public final class TableMaintenance {
     String where = crowded.stream().map(row -> {
       Map<String, String> values = row.getJavaMap(2);
       return "(" + values.entrySet().stream()
-          .map(e -> "`" + e.getKey() + "`" + (e.getValue() == null ? " IS NULL" : " = '" + e.getValue().replace("'", "\\'") + "'"))
+          .map(e -> SqlText.identifier(e.getKey()) + (e.getValue() == null ? " IS NULL" : " = " + SqlText.literal(e.getValue())))
           .collect(Collectors.joining(" AND ")) + ")";
     }).collect(Collectors.joining(" OR "));
     delta.optimize().where(where).executeZOrderBy(zorderBy);
@@ -128,7 +129,7 @@ public final class TableMaintenance {
         .map(e -> e.getKey() + " = '" + e.getValue() + "'")
         .collect(Collectors.joining(", "));
     if (!changes.isEmpty()) {
-      spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (" + changes + ")");
+      spark.sql("ALTER TABLE delta." + SqlText.identifier(path) + " SET TBLPROPERTIES (" + changes + ")");
     }
   }
 

@@ -6,8 +6,9 @@ import static org.apache.spark.sql.functions.row_number;
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.lake.DeltaWrites;
+import io.fleetlake.lake.ErasureLog;
+import io.fleetlake.sources.TablePoller;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -33,8 +34,9 @@ public final class SilverDimensions {
    * unit's rows in silver/dim_transport_units (MERGE on unit_id and valid_from; versions that no longer
    * exist, because an older row arrived late, are deleted).
    */
-  public long upsertUnitVersions(Dataset<Row> batch) {
-    SparkSession spark = batch.sparkSession();
+  public long upsertUnitVersions(Dataset<Row> polled) {
+    SparkSession spark = polled.sparkSession();
+    Dataset<Row> batch = ErasureLog.withoutErased(polled, lake, null, TablePoller.POLLED_AT);
     List<String> units = batch.select(UnitDimension.KEY).distinct().as(Encoders.STRING()).collectAsList();
     if (units.isEmpty()) {
       return 0;
@@ -47,20 +49,20 @@ public final class SilverDimensions {
       versions.write().format("delta").mode("append").save(path);
       return units.size();
     }
-    String affected = units.stream().map(u -> "'" + u.replace("'", "''") + "'").collect(Collectors.joining(", "));
     DeltaTable.forPath(spark, path).as("t")
         .merge(versions.as("s"), "t.unit_id = s.unit_id AND t.valid_from = s.valid_from")
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
-        .whenNotMatchedBySource("t.unit_id IN (" + affected + ")").delete()
+        // the ids as literal values, never as SQL text: an id is any string a source database holds
+        .whenNotMatchedBySource(col("t." + UnitDimension.KEY).isin(units.toArray())).delete()
         .execute();
     return units.size();
   }
 
   /** The latest version of each (unit_id, stat_date) in {@code batch} into silver/unit_performance. */
-  public void upsertLatestPerformance(Dataset<Row> batch) {
-    SparkSession spark = batch.sparkSession();
-    Dataset<Row> latest = batch
+  public void upsertLatestPerformance(Dataset<Row> polled) {
+    SparkSession spark = polled.sparkSession();
+    Dataset<Row> latest = ErasureLog.withoutErased(polled, lake, "stat_date", TablePoller.POLLED_AT)
         .withColumn("n", row_number().over(Window.partitionBy("unit_id", "stat_date").orderBy(col("updated_at").desc())))
         .filter("n = 1").drop("n");
     String path = lake.table("silver", PERFORMANCE);

@@ -46,6 +46,11 @@ public final class UnitDimension {
     return Arrays.stream(bronze.columns()).filter(c -> !NOT_TRACKED.contains(c)).toList();
   }
 
+  /** A source column by its name as Postgres has it: a dot or a backtick in it is part of the name. */
+  private static Column column(String name) {
+    return col("`" + name.replace("`", "``") + "`");
+  }
+
   /** Every version of the units in {@code bronze}, from all their polled rows. */
   public static Dataset<Row> versions(Dataset<Row> bronze) {
     List<String> tracked = trackedAttributes(bronze);
@@ -53,7 +58,7 @@ public final class UnitDimension {
     List<Column> hashed = new ArrayList<>();
     for (String attribute : tracked) {
       // null and "" must differ: a marker that no value carries
-      hashed.add(coalesce(col(attribute).cast("string"), lit("\u0000null")));
+      hashed.add(coalesce(column(attribute).cast("string"), lit("\u0000null")));
     }
     Dataset<Row> described = bronze
         .dropDuplicates(KEY, CURSOR)
@@ -63,7 +68,7 @@ public final class UnitDimension {
         .filter(col("previous_hash").isNull().or(col("previous_hash").notEqual(col("attributes_hash"))));
     List<Column> output = new ArrayList<>();
     output.add(col(KEY));
-    tracked.forEach(a -> output.add(col(a)));
+    tracked.forEach(a -> output.add(column(a)));
     output.add(col(CURSOR).as("valid_from"));
     output.add(lead(CURSOR, 1).over(byTime).as("valid_to"));
     output.add(lead(CURSOR, 1).over(byTime).isNull().as("is_current"));

@@ -57,4 +57,29 @@ class SqlJobTest {
         SqlJob.render(spark.sql("SELECT named_struct('x', 1, 'y', 'a') AS st, array(1, 2) AS arr"),
             SqlJob.Format.TABLE, 10));
   }
+
+  @Test
+  void writesAreRefusedUnlessAllowed() throws Exception {
+    for (String write : java.util.List.of(
+        "DELETE FROM delta.`/tmp/none` WHERE unit_id = 'x'",
+        "INSERT INTO delta.`/tmp/none` VALUES (1)",
+        "MERGE INTO delta.`/tmp/a` t USING delta.`/tmp/b` s ON t.k = s.k WHEN MATCHED THEN DELETE",
+        "UPDATE delta.`/tmp/none` SET a = 1",
+        "DROP TABLE gold.fleet_daily",
+        "CREATE TABLE x USING delta AS SELECT 1 AS n",
+        "ALTER TABLE delta.`/tmp/none` SET TBLPROPERTIES ('a' = 'b')",
+        "OPTIMIZE delta.`/tmp/none`",
+        "VACUUM delta.`/tmp/none` RETAIN 0 HOURS",
+        "WITH s AS (SELECT 1 AS n) INSERT INTO delta.`/tmp/none` SELECT * FROM s")) {
+      SqlJob.StatementException refused = org.junit.jupiter.api.Assertions.assertThrows(SqlJob.StatementException.class,
+          () -> SqlJob.refuseWrites(spark, write), write);
+      org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("read-only unless --allow-writes"),
+          refused.getMessage());
+    }
+    for (String read : java.util.List.of("SELECT 1", "SHOW TABLES IN bronze", "DESCRIBE HISTORY delta.`/tmp/none`",
+        "EXPLAIN SELECT 1", "WITH s AS (SELECT 1 AS n) SELECT * FROM s")) {
+      SqlJob.refuseWrites(spark, read);
+    }
+    assertEquals(true, SqlJob.Request.parse(java.util.List.of("DELETE FROM x", "--allow-writes")).allowWrites());
+  }
 }
