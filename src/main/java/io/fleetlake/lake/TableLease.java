@@ -233,7 +233,11 @@ public final class TableLease implements AutoCloseable {
     return ttl;
   }
 
-  /** Stops the heartbeats and deletes the lease files this driver still owns. Idempotent. */
+  /**
+   * Stops the heartbeats and deletes the lease files this driver still owns. Idempotent, and never fails the job
+   * that is ending: a lease it cannot delete (the store unreachable, or Hadoop's shutdown hook already closed the
+   * filesystem on SIGTERM) expires after its ttl, and a restart on this host takes it at once.
+   */
   @Override
   public void close() {
     synchronized (this) {
@@ -242,9 +246,9 @@ public final class TableLease implements AutoCloseable {
       }
       closed = true;
       stopHeartbeats();
-      UncheckedIOException failure = releaseAll();
+      RuntimeException failure = releaseAll();
       if (failure != null) {
-        throw failure;
+        LOG.warn("could not release every table lease; each expires after {}", human(ttl), failure);
       }
     }
   }
@@ -299,7 +303,7 @@ public final class TableLease implements AutoCloseable {
         }
       }
     } catch (LeaseHeldException | RuntimeException e) {
-      UncheckedIOException failure;
+      RuntimeException failure;
       synchronized (this) {
         closed = true;
         failure = releaseAll();
@@ -432,12 +436,12 @@ public final class TableLease implements AutoCloseable {
   }
 
   /** Deletes the leases this driver still owns; the first failure, with the others suppressed. Holds this. */
-  private UncheckedIOException releaseAll() {
-    UncheckedIOException failure = null;
+  private RuntimeException releaseAll() {
+    RuntimeException failure = null;
     for (Map.Entry<String, Path> entry : held.entrySet()) {
       try {
         release(entry.getKey(), entry.getValue());
-      } catch (UncheckedIOException e) {
+      } catch (RuntimeException e) { // an UncheckedIOException, or the S3 client's pool already shut down
         if (failure == null) {
           failure = e;
         } else {
