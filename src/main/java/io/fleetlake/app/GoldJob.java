@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.Settings;
+import io.fleetlake.gold.GoldAggregates;
 import io.fleetlake.gold.GoldTables;
 import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.LakeWriteLock;
@@ -36,6 +37,16 @@ final class GoldJob implements StreamingJob {
         and revised performance rows correct what was aggregated before. fleetlake.gold.* sets the
         percentile accuracy and what counts as moving. Run silver-locations (and silver-dimensions) first.""";
   private static final String JOB = "gold";
+
+  @Override
+  public List<String> requiredTables() {
+    return List.of("silver/" + LocationsEnriched.TABLE);
+  }
+
+  @Override
+  public List<String> writtenTables(Settings settings) {
+    return List.of("gold/" + GoldAggregates.HOURLY, "gold/" + GoldAggregates.DAILY, "gold/" + GoldAggregates.FEATURES);
+  }
 
   @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {

@@ -3,6 +3,7 @@ package io.fleetlake.app;
 import io.fleetlake.config.MaintainSettings.MaintainedTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.SparkSessions;
+import io.fleetlake.lake.TableLease;
 import io.fleetlake.maintain.LakeMaintenance;
 import io.fleetlake.maintain.TableMaintenance;
 import java.time.Duration;
@@ -47,20 +48,27 @@ final class MaintainJob implements Job {
     try {
       LakeMaintenance maintenance = new LakeMaintenance(spark, settings.lake(), context.out());
       List<MaintainedTable> present = maintenance.present(tables);
-      if (retention != null) {
-        try {
-          // every table's retention is checked before any table is touched
-          maintenance.checkRetention(present, retention, force);
-        } catch (TableMaintenance.RetentionRefusedException e) {
-          throw new JobFailedException(e.getMessage());
-        }
-      }
-      for (MaintainedTable table : present) {
-        maintenance.maintain(table, retention, force);
+      try (TableLease lease = WriterLease.take(spark, context, present.stream().map(MaintainedTable::id).toList())) {
+        maintainAll(maintenance, present, retention, force);
       }
       return Main.OK;
     } finally {
       spark.stop();
+    }
+  }
+
+  private static void maintainAll(LakeMaintenance maintenance, List<MaintainedTable> present, Duration retention,
+                                  boolean force) throws Exception {
+    if (retention != null) {
+      try {
+        // every table's retention is checked before any table is touched
+        maintenance.checkRetention(present, retention, force);
+      } catch (TableMaintenance.RetentionRefusedException e) {
+        throw new JobFailedException(e.getMessage());
+      }
+    }
+    for (MaintainedTable table : present) {
+      maintenance.maintain(table, retention, force);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.fleetlake.app;
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.LakeWriteLock;
+import io.fleetlake.maintain.TableMaintenance;
 import io.fleetlake.sources.TablePoller;
 import java.io.PrintStream;
 import java.util.List;
@@ -30,6 +31,11 @@ final class PollSourcesJob implements StreamingJob {
   private static final String QUERY_NAME = "poll-sources";
 
   @Override
+  public List<String> writtenTables(Settings settings) {
+    return settings.poll().tables().stream().map(t -> "bronze/" + t.bronzeTable()).toList();
+  }
+
+  @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
     context.refuseArguments();
     Settings settings = context.settings();
@@ -41,8 +47,8 @@ final class PollSourcesJob implements StreamingJob {
       }
       return List.of();
     }
-    context.out().println(QUERY_NAME + ": polling again every " + settings.streaming().pollInterval().toMinutes()
-        + " min until stopped");
+    context.out().println(QUERY_NAME + ": polling again every "
+        + TableMaintenance.human(settings.streaming().pollInterval()) + " until stopped");
     // a timer as a stream: each micro-batch of the rate source is a poll; its rows are not used
     return List.of(spark.readStream().format("rate").option("rowsPerSecond", 1).load()
         .writeStream()

@@ -29,6 +29,16 @@ final class SilverDimensionsJob implements StreamingJob {
         (the latest version of each unit and day). Run poll-sources first.""";
 
   @Override
+  public List<String> requiredTables() {
+    return List.of("bronze/transport_units", "bronze/unit_performance");
+  }
+
+  @Override
+  public List<String> writtenTables(Settings settings) {
+    return List.of("silver/" + SilverDimensions.DIM_UNITS, "silver/" + SilverDimensions.PERFORMANCE);
+  }
+
+  @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
     context.refuseArguments();
     Settings settings = context.settings();
@@ -65,7 +75,9 @@ final class SilverDimensionsJob implements StreamingJob {
 
   private static StreamingQuery start(SparkSession spark, Settings settings, JobContext context, String query,
                                       String bronzeTable, VoidFunction2<Dataset<Row>, Long> writer) throws Exception {
-    return spark.readStream().format("delta").load(settings.lake().table("bronze", bronzeTable))
+    // a DELETE or UPDATE in bronze (an erasure, an operator's fix) is not a new row version: the stream reads on
+    return spark.readStream().format("delta").option("skipChangeCommits", "true")
+        .load(settings.lake().table("bronze", bronzeTable))
         .writeStream()
         .queryName("silver-dimensions-" + query)
         .option("checkpointLocation", settings.lake().checkpoint("silver-dimensions", query))

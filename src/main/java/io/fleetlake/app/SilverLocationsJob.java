@@ -28,6 +28,16 @@ final class SilverLocationsJob implements StreamingJob {
         (weather_status failed) are retried at every batch; --backfill-weather only does that, then exits.""";
 
   @Override
+  public List<String> requiredTables() {
+    return List.of("bronze/locations");
+  }
+
+  @Override
+  public List<String> writtenTables(Settings settings) {
+    return List.of("silver/" + LocationsEnriched.TABLE);
+  }
+
+  @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
     Arguments args = new Arguments(context.args());
     boolean backfill = args.flag("--backfill-weather");
@@ -49,6 +59,8 @@ final class SilverLocationsJob implements StreamingJob {
     WeatherCache cache = WeatherCache.shared(settings.weather());
     return List.of(spark.readStream().format("delta")
         .option("maxFilesPerTrigger", settings.streaming().silverMaxFilesPerTrigger())
+        // an erasure DELETEs from bronze and removes the same rows from silver itself: the stream reads on
+        .option("skipChangeCommits", "true")
         .load(bronze)
         .writeStream()
         .queryName(context.jobName())

@@ -1,6 +1,8 @@
 package io.fleetlake.app;
 
+import io.fleetlake.config.Settings;
 import io.fleetlake.lake.SparkSessions;
+import io.fleetlake.lake.TableLease;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -16,14 +18,27 @@ interface StreamingJob extends Job {
    */
   List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception;
 
+  /**
+   * The lake tables ({@code <layer>/<name>}) the job cannot start without; run-all starts the job once they
+   * exist, so that an empty topic or a source database that is down holds back only the stages after it.
+   */
+  default List<String> requiredTables() {
+    return List.of();
+  }
+
+  /** The lake tables ({@code <layer>/<name>}) the job's queries write: it holds their lease while it runs. */
+  List<String> writtenTables(Settings settings);
+
   @Override
   default int run(JobContext context) throws Exception {
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
-    try (StallWatch watch = StallWatch.start(spark, context.settings(), context.out())) {
+    try (TableLease lease = WriterLease.take(spark, context, writtenTables(context.settings()));
+         StallWatch watch = StallWatch.start(spark, context.settings(), context.out())) {
       GracefulStop.install(spark, context.out());
       for (StreamingQuery query : start(spark, context)) {
         query.awaitTermination();
       }
+      WriterLease.checkKept(lease);
       // progress lines travel on Spark's listener bus: let the last one out before exiting
       spark.sparkContext().listenerBus().waitUntilEmpty();
       return Main.OK;

@@ -2,6 +2,8 @@ package io.fleetlake.app;
 
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.SparkSessions;
+import io.fleetlake.lake.TableLease;
+import java.util.List;
 import io.fleetlake.model.FuelModel;
 import java.io.PrintStream;
 import org.apache.spark.sql.SparkSession;
@@ -32,7 +34,8 @@ final class TrainModelJob implements Job {
     int testDays = args.intValue("--test-days", settings.model().testDays(), 1);
     args.refuseTheRest();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
-    try {
+    try (TableLease lease = WriterLease.take(spark, context,
+        List.of("gold/" + FuelModel.METRICS, "gold/" + FuelModel.PREDICTIONS))) {
       FuelModel.Metrics m;
       try {
         m = new FuelModel(settings.lake()).train(spark, testDays);

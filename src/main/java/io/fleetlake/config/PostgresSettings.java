@@ -10,6 +10,10 @@ import java.util.List;
 /**
  * The source database. The password is never part of the URL, so the URL can be printed and logged.
  *
+ * @param socketTimeout how long a read may wait for the server's next bytes: a hung or frozen server (which
+ *     answers no cancel request either) fails the read instead of holding the poll, and the lake's write lock,
+ *     for ever
+ * @param queryTimeout how long one poll's statement may run before the server is asked to cancel it
  * @param options further pgjdbc connection properties
  */
 public record PostgresSettings(
@@ -19,6 +23,8 @@ public record PostgresSettings(
     String user,
     String sslMode,
     Duration connectTimeout,
+    Duration socketTimeout,
+    Duration queryTimeout,
     Optional<Secret> password,
     Map<String, String> options) {
 
@@ -33,6 +39,8 @@ public record PostgresSettings(
         reader.string("user"),
         reader.oneOf("sslmode", SSL_MODES),
         reader.positiveDuration("connect-timeout"),
+        reader.positiveDuration("socket-timeout"),
+        reader.positiveDuration("query-timeout"),
         Secrets.postgresPassword(env, devCredentials),
         Map.copyOf(reader.passThrough("options")));
   }
@@ -55,6 +63,9 @@ public record PostgresSettings(
     result.put("user", user);
     result.put("sslmode", sslMode);
     result.put("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
+    result.put("loginTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
+    result.put("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
+    result.put("tcpKeepAlive", "true");
     return result;
   }
 

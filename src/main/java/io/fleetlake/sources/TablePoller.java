@@ -101,6 +101,7 @@ public final class TablePoller {
   private Dataset<Row> read(PolledTable table, Optional<Instant> since) {
     Properties properties = postgres.connectionProperties();
     properties.setProperty("fetchsize", Integer.toString(poll.fetchSize()));
+    properties.setProperty("queryTimeout", Long.toString(Math.max(1, postgres.queryTimeout().toSeconds())));
     if (since.isPresent()) {
       String query = "(SELECT * FROM " + table.qualifiedName() + " WHERE " + PolledTable.quote(table.cursor())
           + " > TIMESTAMPTZ '" + since.get() + "') AS polled";

@@ -1,0 +1,145 @@
+package io.fleetlake.faults;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetlake.local.LocalStack;
+import io.fleetlake.testing.Command;
+import io.fleetlake.testing.LocalStackExtension;
+import io.fleetlake.testing.TestSpark;
+import io.fleetlake.testing.TestStack;
+import io.fleetlake.testing.TestTopic;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * run-all against sources that are not there, then not answering:
+ * <ol>
+ *   <li>it starts with Postgres stopped and the topic empty: the poll reports its failure, the stages whose tables
+ *       do not exist yet wait, and each starts once its tables appear (Postgres started, a fleet produced);</li>
+ *   <li>Postgres frozen (SIGSTOP on the postmaster and every backend: sockets open, nothing answered, not even a
+ *       cancel): the poll fails on its socket timeout instead of hanging, ingest keeps committing meanwhile, and
+ *       the poll succeeds again once Postgres is thawed (SIGCONT).</li>
+ * </ol>
+ */
+@ExtendWith(LocalStackExtension.class)
+class SourcesDownIT {
+  private static final String ROOT = "s3a://fleet-lake/sources-down-it";
+  private static final String TOPIC = "sources.down.it";
+
+  @Test
+  void runAllStartsWithoutItsSourcesAndOutlivesAFrozenDatabase() throws Exception {
+    TestStack stack = LocalStackExtension.stack();
+    SparkSession spark = TestSpark.session(stack.settings());
+    Map<String, String> env = TestStack.isolatedEnv(TOPIC, ROOT);
+    env.put("FLEETLAKE_STREAMING_TRIGGER_INTERVAL", "2 seconds");
+    env.put("FLEETLAKE_STREAMING_TABLE_CHECK_INTERVAL", "2 seconds");
+    env.put("FLEETLAKE_STREAMING_POLL_INTERVAL", "10 seconds");
+    env.put("FLEETLAKE_POSTGRES_CONNECT_TIMEOUT", "3 seconds");
+    env.put("FLEETLAKE_POSTGRES_SOCKET_TIMEOUT", "5 seconds");
+    env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
+    env.put("FLEETLAKE_MAINTAIN_EVERY", "off");
+    Path logs = TestStack.projectDir().resolve("target/sources-down-it");
+    Files.createDirectories(logs);
+    Path log = logs.resolve("run-all.log");
+    Files.deleteIfExists(log);
+    TestTopic.create(stack.settings().kafka().bootstrapServers(), TOPIC, 3);
+
+    stack.servers().stop("postgres");
+    Process pipeline;
+    Process simulator = null;
+    try {
+      pipeline = Command.startSparkSubmit(env, stack.jobArguments("run-all"), log);
+      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> Files.readString(log).contains("queries running until stopped"));
+    } finally {
+      stack.servers().start("postgres");
+    }
+    List<Long> frozen = new ArrayList<>();
+    try {
+      String started = Files.readString(log);
+      assertTrue(started.contains("run-all: poll-sources could not catch up: "), started);
+      // ingest's first (empty) micro-batch creates bronze/locations: silver-locations need not wait
+      for (String waiting : List.of("silver-dimensions waits for bronze/transport_units",
+          "gold waits for silver/locations_enriched")) {
+        assertTrue(started.contains("run-all: " + waiting), started);
+      }
+      simulator = Command.startSparkSubmit(env, stack.jobArguments("simulate", "--units", "10", "--days", "1",
+          "--follow", "--speedup", "900", "--follow-minutes", "6"), logs.resolve("simulate.log"));
+      await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+        String now = Files.readString(log);
+        return Stream.of("silver-dimensions", "gold")
+            .allMatch(job -> now.contains("run-all: the tables of " + job + " exist now: started"))
+            && now.contains("gold: batch");
+      });
+
+      long bronzeBefore = bronzeRows(spark);
+      frozen.addAll(postgresProcesses(stack.servers()));
+      signal("STOP", frozen);
+      try {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() ->
+            Files.readString(log).lines().anyMatch(l -> l.startsWith("poll ") && l.contains(" failed: ")));
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> bronzeRows(spark) > bronzeBefore);
+      } finally {
+        signal("CONT", frozen);
+      }
+      int failedAt = lastIndexOf(Files.readAllLines(log), " failed: ");
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> Files.readAllLines(log).stream().skip(failedAt + 1)
+              .anyMatch(l -> l.startsWith("poll transport_units: ") && l.contains("rows read")));
+      assertTrue(pipeline.isAlive(), "run-all kept running through it all");
+    } finally {
+      if (simulator != null) {
+        simulator.destroy();
+        simulator.waitFor(60, TimeUnit.SECONDS);
+      }
+      pipeline.destroy(); // SIGTERM: run-all stops its queries
+      pipeline.waitFor(60, TimeUnit.SECONDS);
+      pipeline.destroyForcibly();
+    }
+    System.out.println("sources down: " + Files.readAllLines(log).stream()
+        .filter(l -> l.startsWith("poll ") || l.startsWith("run-all: ")).toList());
+  }
+
+  private static long bronzeRows(SparkSession spark) {
+    try {
+      return spark.read().format("delta").load(ROOT + "/bronze/locations").count();
+    } catch (Exception notYet) {
+      return 0;
+    }
+  }
+
+  /** The postmaster and its children: SIGSTOP on the postmaster alone freezes no running query. */
+  private static List<Long> postgresProcesses(LocalStack servers) {
+    long postmaster = servers.status().stream().filter(s -> s.name().equals("postgres")).findFirst()
+        .flatMap(LocalStack.ServerStatus::pid).orElseThrow();
+    ProcessHandle root = ProcessHandle.of(postmaster).orElseThrow();
+    return Stream.concat(Stream.of(root), root.descendants()).map(ProcessHandle::pid).toList();
+  }
+
+  private static void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+    pids.forEach(p -> command.add(Long.toString(p)));
+    new ProcessBuilder(command).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  private static int lastIndexOf(List<String> lines, String text) {
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
