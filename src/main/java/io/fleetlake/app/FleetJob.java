@@ -30,7 +30,9 @@ enum FleetJob {
   DOCTOR("doctor", "check every configured endpoint (Kafka, Postgres, S3, weather) and say what is wrong",
       DoctorJob.USAGE, DoctorJob::new),
   SQL("sql", "run one SQL statement over the lake (<layer>.<name> tables) and print the result",
-      SqlJob.USAGE, SqlJob::new);
+      SqlJob.USAGE, SqlJob::new),
+  ERASE("erase", "remove one unit's rows from every layer (and recompute gold) while streams run",
+      EraseJob.USAGE, EraseJob::new);
 
   private final String jobName;
   private final String summary;

@@ -1,8 +1,16 @@
 package io.fleetlake.app;
 
+import io.delta.tables.DeltaTable;
 import io.fleetlake.config.MaintainSettings;
 import io.fleetlake.config.MaintainSettings.MaintainedTable;
+import io.fleetlake.config.Settings;
+import io.fleetlake.erase.ErasureQueue;
+import io.fleetlake.erase.ErasureRequest;
+import io.fleetlake.erase.UnitErasure;
+import io.fleetlake.lake.ErasureLog;
 import io.fleetlake.lake.LakeWriteLock;
+import java.time.Clock;
+import io.fleetlake.lake.TableLease;
 import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.maintain.LakeMaintenance;
 import io.fleetlake.maintain.TableMaintenance;
@@ -40,13 +48,30 @@ final class RunAllJob implements Job {
   public int run(JobContext context) throws Exception {
     context.refuseArguments();
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
-    try (StallWatch watch = StallWatch.start(spark, context.settings(), context.out())) {
+    List<String> written = new ArrayList<>(STAGES.stream().flatMap(List::stream)
+        .flatMap(job -> ((StreamingJob) job.create()).writtenTables(context.settings()).stream()).toList());
+    written.addAll(List.of(ErasureLog.ERASURES, ErasureLog.ERASED_OFFSETS)); // run-all carries out erasures
+    try (TableLease lease = WriterLease.take(spark, context, written);
+         StallWatch watch = StallWatch.start(spark, context.settings(), context.out())) {
       GracefulStop.install(spark, context.out());
+      List<String> failed = new ArrayList<>();
       for (List<FleetJob> stage : STAGES) {
         List<StreamingQuery> queries = new ArrayList<>();
         for (FleetJob job : stage) {
+          List<String> missing = missingTables(spark, context, job);
+          if (!missing.isEmpty()) {
+            context.out().println("run-all: " + job.jobName() + " waits for " + String.join(", ", missing)
+                + " (written by an earlier stage once it has something)");
+            continue;
+          }
           context.out().println("run-all: catching up: " + job.jobName());
-          queries.addAll(start(spark, context, job, true));
+          try {
+            queries.addAll(start(spark, context, job, true));
+          } catch (JobFailedException e) {
+            // a source that is down holds back its own query only; the next round (or poll) tries again
+            context.out().println("run-all: " + job.jobName() + " could not catch up: " + e.getMessage());
+            failed.add(job.jobName());
+          }
         }
         for (StreamingQuery query : queries) {
           query.awaitTermination();
@@ -54,29 +79,42 @@ final class RunAllJob implements Job {
       }
       if (context.availableNow()) {
         spark.sparkContext().listenerBus().waitUntilEmpty();
+        if (!failed.isEmpty()) {
+          throw new JobFailedException("every other stage caught up, but not " + String.join(", ", failed) + " (see above)");
+        }
         context.out().println("run-all: every stage caught up");
         return Main.OK;
       }
-      List<StreamingQuery> running = new ArrayList<>();
+      List<StreamingQuery> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<FleetJob> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (List<FleetJob> stage : STAGES) {
         for (FleetJob job : stage) {
-          running.addAll(start(spark, context, job, false));
+          if (missingTables(spark, context, job).isEmpty()) {
+            running.addAll(start(spark, context, job, false));
+          } else {
+            waiting.add(job);
+          }
         }
       }
       context.out().println("run-all: " + running.size() + " queries running until stopped: "
-          + running.stream().map(StreamingQuery::name).toList());
+          + running.stream().map(StreamingQuery::name).toList()
+          + (waiting.isEmpty() ? "" : "; waiting for their tables: " + waiting.stream().map(FleetJob::jobName).toList()));
       context.out().flush();
       // the catch-up queries have terminated: without this, awaitAnyTermination would return at once
       spark.streams().resetTerminated();
+      ScheduledExecutorService starter = startWhenReady(spark, context, waiting, running);
+      eraseWhenAsked(spark, context, starter);
       ScheduledExecutorService maintainer = maintainEvery(spark, context);
       try {
         spark.streams().awaitAnyTermination();
+        WriterLease.checkKept(lease);
         StreamingQuery stopped = running.stream().filter(q -> !q.isActive()).findFirst().orElse(null);
         context.out().println("run-all: query " + (stopped == null ? "?" : stopped.name()) + " stopped; stopping the others");
       } catch (StreamingQueryException e) {
         context.out().println("run-all: a query failed, stopping the others: " + e.getMessage());
         return Main.FAILED;
       } finally {
+        starter.shutdownNow();
         maintainer.shutdownNow();
         for (StreamingQuery query : running) {
           query.stop();
@@ -123,6 +161,72 @@ final class RunAllJob implements Job {
       out.flush();
     }, every, every, TimeUnit.MILLISECONDS);
     return maintainer;
+  }
+
+  /** Starts each waiting job once the tables it reads exist, looking every table-check-interval. */
+  private static ScheduledExecutorService startWhenReady(SparkSession spark, JobContext context, List<FleetJob> waiting,
+                                                         List<StreamingQuery> running) {
+    ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "run-all-start");
+      thread.setDaemon(true);
+      return thread;
+    });
+    if (waiting.isEmpty()) {
+      return starter;
+    }
+    long every = context.settings().streaming().tableCheckInterval().toMillis();
+    starter.scheduleWithFixedDelay(() -> {
+      for (FleetJob job : waiting) {
+        if (!missingTables(spark, context, job).isEmpty()) {
+          continue;
+        }
+        try {
+          running.addAll(start(spark, context, job, false));
+          waiting.remove(job);
+          context.out().println("run-all: the tables of " + job.jobName() + " exist now: started");
+        } catch (Exception e) {
+          context.out().println("run-all: " + job.jobName() + " could not start, trying again: " + e.getMessage());
+        }
+        context.out().flush();
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
+    return starter;
+  }
+
+  /**
+   * Carries out the erasures the erase job queued, one at a time, with no micro-batch in flight (the lake's write
+   * lock). gold/model_predictions is train-model's: its lease is taken for the erasure only, and while
+   * train-model holds it the request waits for the next look.
+   */
+  private static void eraseWhenAsked(SparkSession spark, JobContext context, ScheduledExecutorService executor) {
+    Settings settings = context.settings();
+    ErasureQueue queue = new ErasureQueue(settings.lake(), spark.sparkContext().hadoopConfiguration());
+    UnitErasure erasure = new UnitErasure(spark, settings.lake(), EraseJob.polledTables(settings), settings.gold());
+    long every = settings.streaming().tableCheckInterval().toMillis();
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        for (ErasureRequest request : queue.pending()) {
+          try (TableLease predictions = TableLease.acquire(spark.sparkContext().hadoopConfiguration(),
+              settings.lake().root(), List.of("gold/" + FuelModel.PREDICTIONS), context.jobName(),
+              settings.lake().leaseTtl(), Clock.systemUTC())) {
+            UnitErasure.Result result = LakeWriteLock.exclusive(() -> erasure.erase(request));
+            queue.markDone(request, result.line());
+            context.out().println("run-all: " + result.line());
+          } catch (TableLease.LeaseHeldException e) {
+            context.out().println("run-all: erasure " + request.id() + " waits: " + e.getMessage());
+          }
+        }
+      } catch (Exception e) {
+        context.out().println("run-all: an erasure failed, the next look tries again: " + e);
+      }
+      context.out().flush();
+    }, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private static List<String> missingTables(SparkSession spark, JobContext context, FleetJob job) {
+    return ((StreamingJob) job.create()).requiredTables().stream()
+        .filter(table -> !DeltaTable.isDeltaTable(spark, context.settings().lake().root() + "/" + table))
+        .toList();
   }
 
   /** run-all maintains only tables its own queries write: train-model's tables have another driver. */

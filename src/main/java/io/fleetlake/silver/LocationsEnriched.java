@@ -20,6 +20,7 @@ import io.fleetlake.config.LakeSettings;
 import io.fleetlake.config.WeatherSettings;
 import io.fleetlake.enrich.WeatherEnrichment;
 import io.fleetlake.lake.DeltaWrites;
+import io.fleetlake.lake.ErasureLog;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -92,7 +93,9 @@ public final class LocationsEnriched {
     SparkSession spark = bronzeBatch.sparkSession();
     String path = lake.table("silver", TABLE);
     boolean exists = DeltaTable.isDeltaTable(spark, path);
-    Dataset<Row> batch = bronzeBatch.select(PING.stream().map(c -> col(c)).toArray(Column[]::new))
+    // pings of an erased unit that this stream reaches only now (it was behind) stay erased
+    Dataset<Row> batch = ErasureLog.withoutErased(bronzeBatch, lake, "event_date", "ingest_time")
+        .select(PING.stream().map(c -> col(c)).toArray(Column[]::new))
         .dropDuplicates("event_id").persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long rowsIn = bronzeBatch.count();
@@ -156,9 +159,12 @@ public final class LocationsEnriched {
 
   /** Rows whose weather could not be had get another chance: their weather columns are looked up again. */
   public long retryFailedWeather(SparkSession spark, String path) {
-    Dataset<Row> failed = spark.read().format("delta").load(path).filter("weather_status <> 'ok'");
+    Dataset<Row> failed = spark.read().format("delta").load(path).filter(WeatherEnrichment.RETRYABLE)
+        .withColumn("_status_before", col("weather_status"));
+    // a row whose day the API refuses (400) becomes missing, with the reason, and leaves the retry set for good
     Dataset<Row> again = WeatherEnrichment.enrich(failed, "lat", "lon", "event_time", weather)
-        .filter("weather_status = 'ok'").localCheckpoint(true);
+        .filter("weather_status = 'ok' OR (_status_before = 'failed' AND weather_status <> 'failed')")
+        .localCheckpoint(true);
     {
       long fixed = again.count();
       if (fixed > 0) {

@@ -18,7 +18,7 @@ class MainTest {
   /** Every job of DESIGN.md §4. */
   private static final List<String> JOBS = List.of("ingest-locations", "poll-sources", "silver-dimensions",
       "silver-locations", "gold", "run-all", "maintain", "catalog", "simulate", "train-model", "report", "bench",
-      "doctor", "sql");
+      "doctor", "sql", "erase");
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -43,6 +43,12 @@ class MainTest {
       assertTrue(out().lines().anyMatch(line -> line.startsWith("  " + job + " ")), () -> job + " missing in:\n" + out());
     }
     assertEquals(JOBS.size(), FleetJob.values().length);
+  }
+
+  @Test
+  void eraseWithoutAUnitExits2WithItsUsage() {
+    assertEquals(2, run(Map.of(), "erase", "--before", "2026-01-01"));
+    assertTrue(err().startsWith("fleetlake erase: --unit ID is required\nUsage: erase --unit ID"), err());
   }
 
   @Test

@@ -46,6 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalStackExtension.class)
 class GoldIT {
   private static final String ROOT = "s3a://fleet-lake/gold-it";
+  /** The unit erased while run-all streams (one of the simulated fleet's). */
+  private static final String ERASED = "TER-007";
 
   @Test
   void theFleetFromKafkaToTheDashboard() throws Exception {
@@ -126,6 +128,14 @@ class GoldIT {
           Files.readString(log).contains(" of pings: ") && spark.read().format("delta").load(ROOT + "/gold/fleet_daily").filter(col("date").equalTo(lit(earlier))
               .and(col("pings").gt(0))).count() == 3 && Files.readString(log).contains("maintain silver/locations_enriched:"));
       assertTrue(runAll.isAlive(), "run-all keeps running");
+
+      // a unit erased while run-all streams: run-all owns the tables and carries the request out between batches
+      assertTrue(spark.read().format("delta").load(ROOT + "/silver/locations_enriched")
+          .filter(col("unit_id").equalTo(lit(ERASED))).count() > 0, ERASED + " has pings to erase");
+      Command.Result erase = stack.submit(env, "erase", "--unit", ERASED);
+      assertTrue(erase.out().contains("run-all on host ") && erase.out().contains("erase unit " + ERASED
+          + ", all rows: bronze/locations "), erase::toString);
+      System.out.println(erase.out());
     } finally {
       runAll.descendants().forEach(ProcessHandle::destroy);
       runAll.destroy();
@@ -136,8 +146,18 @@ class GoldIT {
     assertFalse(streamed.contains("run-all: a query failed"), streamed);
     assertFalse(streamed.contains("failed, the next round tries again"), streamed);
     assertTrue(streamed.contains("gold: batch") && streamed.contains("silver-locations: batch"), streamed);
-    // a batch the stop cut short is done by the next start: here the gold job alone, on run-all's checkpoints
+    // a batch the stop cut short is done by the next start: here the gold job alone, on run-all's checkpoints;
+    // and ingest with its checkpoint lost re-reads nothing, the erased unit's records neither
+    org.apache.hadoop.fs.Path ingestCheckpoint = new org.apache.hadoop.fs.Path(ROOT + "/_checkpoints/ingest-locations");
+    ingestCheckpoint.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(ingestCheckpoint, true);
+    stack.submit(env, "ingest-locations", "--available-now");
     stack.submit(env, "gold", "--available-now");
+    for (String table : List.of("bronze/locations", "bronze/transport_units", "bronze/unit_performance",
+        "silver/dim_transport_units", "silver/unit_performance", "silver/locations_enriched",
+        "gold/unit_activity_hourly", "gold/resource_usage_features")) {
+      assertEquals(0, spark.read().format("delta").load(ROOT + "/" + table).filter(col("unit_id").equalTo(lit(ERASED)))
+          .count(), ERASED + " is gone from " + table);
+    }
     double p90ErrorAfter = GoldExpectations.assertGoldMatchesSilver(spark, ROOT);
     System.out.printf("after the streamed day: gold equals silver recomputed; p90 worst relative error %.5f%n", p90ErrorAfter);
     // every commit since (MERGEs of the streamed day, run-all's OPTIMIZEs) kept the manifest current

@@ -1,0 +1,51 @@
+package io.fleetlake.lake;
+
+import static org.apache.spark.sql.functions.broadcast;
+
+import io.delta.tables.DeltaTable;
+import io.fleetlake.config.LakeSettings;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What erasures removed, so that no later batch brings it back: {@code _ops/erasures} (unit_id, before,
+ * erased_at, one row per erasure) and {@code _ops/erased_offsets} (the Kafka coordinates of every removed
+ * record, which ingest counts as held).
+ */
+public final class ErasureLog {
+  public static final String ERASURES = "_ops/erasures";
+  public static final String ERASED_OFFSETS = "_ops/erased_offsets";
+
+  private ErasureLog() {}
+
+  /** The Kafka coordinates (kafka_topic, kafka_partition, kafka_offset) of every erased record, if any. */
+  public static Optional<Dataset<Row>> erasedOffsets(SparkSession spark, LakeSettings lake) {
+    return table(spark, lake, ERASED_OFFSETS);
+  }
+
+  /**
+   * {@code rows} without those an erasure removed that reach a stream late: rows of an erased unit, dated before
+   * the erasure's {@code before} (if it had one; {@code dateColumn} null for undated rows), that entered the lake
+   * ({@code enteredColumn}: ingest_time, _polled_at) before the erasure. Rows that came in after it are new
+   * data and stay.
+   */
+  public static Dataset<Row> withoutErased(Dataset<Row> rows, LakeSettings lake, String dateColumn, String enteredColumn) {
+    Optional<Dataset<Row>> erasures = table(rows.sparkSession(), lake, ERASURES);
+    if (erasures.isEmpty()) {
+      return rows;
+    }
+    Dataset<Row> e = broadcast(erasures.get().select("unit_id", "before", "erased_at"));
+    Column dated = dateColumn == null ? e.col("before").isNull()
+        : e.col("before").isNull().or(rows.col(dateColumn).lt(e.col("before")));
+    return rows.join(e, rows.col("unit_id").equalTo(e.col("unit_id")).and(dated)
+        .and(rows.col(enteredColumn).leq(e.col("erased_at"))), "left_anti");
+  }
+
+  private static Optional<Dataset<Row>> table(SparkSession spark, LakeSettings lake, String table) {
+    String path = lake.root() + "/" + table;
+    return DeltaTable.isDeltaTable(spark, path) ? Optional.of(spark.read().format("delta").load(path)) : Optional.empty();
+  }
+}
