@@ -42,16 +42,13 @@ class SecretsIT {
     List<List<String>> jobs = List.of(
         List.of("simulate", "--units", "4", "--days", "2", "--manifest", logs.resolve("manifest.json").toString()),
         List.of("doctor"),
-        List.of("ingest-locations", "--available-now"),
-        List.of("poll-sources", "--available-now"),
-        List.of("silver-dimensions", "--available-now"),
-        List.of("silver-locations", "--available-now"),
-        List.of("gold", "--available-now"),
+        // the five streaming jobs' own code, in one application: each alone would only repeat its start-up
         List.of("run-all", "--available-now"),
         List.of("train-model"),
         List.of("report"),
         List.of("maintain"),
         List.of("catalog"),
+        List.of("erase", "--unit", "TER-001", "--before", "2000-01-01"),
         List.of("sql", "SELECT count(*) FROM silver.locations_enriched"),
         List.of("sql", "--print-config"),
         List.of("bench", "--units", "3", "--days", "1", "--scale", "1", "--follow-seconds", "0",
