@@ -72,7 +72,11 @@ final class IngestLocationsJob implements StreamingJob {
     }
     out.println(QUERY_NAME + ": no checkpoint yet; the lake holds " + settings.kafka().topic()
         + " up to offsets " + held + " (partition=offset): starting after them");
-    return KafkaLocations.after(held, settings.kafka(), settings.ingest());
+    try {
+      return KafkaLocations.after(held, settings.kafka(), settings.ingest());
+    } catch (IllegalStateException kafkaDown) {
+      throw new JobFailedException(kafkaDown.getMessage());
+    }
   }
 
   /** Prints one line per micro-batch that had records. */

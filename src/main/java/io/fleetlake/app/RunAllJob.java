@@ -74,7 +74,13 @@ final class RunAllJob implements Job {
           }
         }
         for (StreamingQuery query : queries) {
-          query.awaitTermination();
+          try {
+            query.awaitTermination();
+          } catch (StreamingQueryException e) {
+            // a source that fails mid catch-up (Kafka gone) holds back its own stage only
+            context.out().println("run-all: " + query.name() + " could not catch up: " + e.getMessage());
+            failed.add(query.name());
+          }
         }
       }
       if (context.availableNow()) {
@@ -89,9 +95,14 @@ final class RunAllJob implements Job {
       List<FleetJob> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (List<FleetJob> stage : STAGES) {
         for (FleetJob job : stage) {
-          if (missingTables(spark, context, job).isEmpty()) {
+          if (!missingTables(spark, context, job).isEmpty()) {
+            waiting.add(job);
+            continue;
+          }
+          try {
             running.addAll(start(spark, context, job, false));
-          } else {
+          } catch (JobFailedException e) {
+            context.out().println("run-all: " + job.jobName() + " could not start, trying again: " + e.getMessage());
             waiting.add(job);
           }
         }
@@ -163,7 +174,10 @@ final class RunAllJob implements Job {
     return maintainer;
   }
 
-  /** Starts each waiting job once the tables it reads exist, looking every table-check-interval. */
+  /**
+   * Starts each waiting job once the tables it reads exist (or, for a job that could not start, once it can),
+   * looking every table-check-interval.
+   */
   private static ScheduledExecutorService startWhenReady(SparkSession spark, JobContext context, List<FleetJob> waiting,
                                                          List<StreamingQuery> running) {
     ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -183,7 +197,9 @@ final class RunAllJob implements Job {
         try {
           running.addAll(start(spark, context, job, false));
           waiting.remove(job);
-          context.out().println("run-all: the tables of " + job.jobName() + " exist now: started");
+          context.out().println(((StreamingJob) job.create()).requiredTables().isEmpty()
+              ? "run-all: " + job.jobName() + " started: its source answers now"
+              : "run-all: the tables of " + job.jobName() + " exist now: started");
         } catch (Exception e) {
           context.out().println("run-all: " + job.jobName() + " could not start, trying again: " + e.getMessage());
         }

@@ -11,7 +11,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.plans.logical.InsertIntoDir;
 import org.apache.spark.sql.catalyst.plans.logical.InsertIntoStatement;
+import org.apache.spark.sql.execution.CommandExecutionMode;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.functions;
 import scala.Option;
@@ -69,17 +71,27 @@ final class SqlJob implements Job {
   }
 
   /**
-   * Refuses a statement that would change a table or the metastore, judged on its parsed plan before anything
-   * runs: every command but SHOW, DESCRIBE and EXPLAIN, and every INSERT.
+   * Refuses a statement that would change a table or the metastore, judged before anything runs: on the parsed
+   * plan (every command but SHOW, DESCRIBE and EXPLAIN, every INSERT, Delta's RESTORE and CLONE), then on the
+   * analysed one, for a write that only analysis reveals. Analysis in SKIP mode plans a command without running it.
    */
   static void refuseWrites(SparkSession spark, String statement) throws Exception {
-    LogicalPlan plan = spark.sessionState().sqlParser().parsePlan(statement);
-    Option<LogicalPlan> write = plan.find(node -> node instanceof InsertIntoStatement
-        || node instanceof Command && !node.nodeName().matches("(Show|Describe|Explain).*"));
+    LogicalPlan parsed = spark.sessionState().sqlParser().parsePlan(statement);
+    Option<LogicalPlan> write = parsed.find(SqlJob::writes);
+    if (write.isEmpty()) {
+      write = spark.sessionState().executePlan(parsed, CommandExecutionMode.SKIP()).analyzed().find(SqlJob::writes);
+    }
     if (write.isDefined()) {
       throw new StatementException("the statement writes (" + write.get().nodeName() + "); sql is read-only unless "
           + "--allow-writes, and a write beside a running job breaks the one-writer-per-table rule");
     }
+  }
+
+  private static boolean writes(LogicalPlan node) {
+    return node instanceof InsertIntoStatement || node instanceof InsertIntoDir
+        || node instanceof Command && !node.nodeName().matches("(Show|Describe|Explain).*")
+        // Delta's RESTORE and CLONE parse to statements that are no Command until Delta plans them
+        || node.nodeName().matches("(Restore|Clone).*");
   }
 
   enum Format { TABLE, CSV, JSON }

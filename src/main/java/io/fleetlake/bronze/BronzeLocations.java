@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.to_date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -61,12 +62,17 @@ public final class BronzeLocations {
 
   /**
    * Parses Kafka records (columns key, value, topic, partition, offset, timestamp) by the rules of
-   * {@link LocationPingParser}, with event times outside {@code range} quarantined.
+   * {@link LocationPingParser}, with event times outside {@code range} of {@code ingestTime} quarantined.
+   *
+   * @param ingestTime one instant for the whole micro-batch, taken on the driver: a partition recomputed later
+   *     (a lost cached block) must judge "too far ahead" exactly as the first computation did, or a ping could
+   *     land in neither table
    */
-  public static Dataset<Row> parse(Dataset<Row> kafkaRecords, EventTimeRange range) {
+  public static Dataset<Row> parse(Dataset<Row> kafkaRecords, EventTimeRange range, Instant ingestTime) {
     return kafkaRecords
         .select("key", "value", "topic", "partition", "offset", "timestamp")
-        .mapPartitions((MapPartitionsFunction<Row, Row>) records -> parsePartition(records, range), Encoders.row(PARSED));
+        .mapPartitions((MapPartitionsFunction<Row, Row>) records -> parsePartition(records, range, ingestTime),
+            Encoders.row(PARSED));
   }
 
   /**
@@ -77,6 +83,24 @@ public final class BronzeLocations {
     return parsed.withColumn("quality_flags",
         when(unknown, array_union(col("quality_flags"), array(lit(QualityFlag.UNKNOWN_UNIT.name()))))
             .otherwise(col("quality_flags")));
+  }
+
+  /**
+   * Turns the accepted pings that {@code erased} covers into payload-free quarantine rows ({@link
+   * RejectReason#ERASED}): the record is accounted for exactly once, the unit's data is not kept.
+   */
+  public static Dataset<Row> withErasuresApplied(Dataset<Row> parsed, Column erased) {
+    Column hit = col("reason_code").isNull().and(erased);
+    Dataset<Row> marked = parsed.withColumn("_erased", hit);
+    for (String payload : List.of("event_id", "unit_id", "event_time", "lat", "lon", "speed_kmh", "heading_deg",
+        "altitude_m", "fuel_level_pct", "raw_value", "kafka_key")) {
+      marked = marked.withColumn(payload, when(col("_erased"), lit(null)).otherwise(col(payload)));
+    }
+    return marked
+        .withColumn("reason_code", when(col("_erased"), lit(RejectReason.ERASED.name())).otherwise(col("reason_code")))
+        .withColumn("reason", when(col("_erased"), lit("its unit was erased after the ping was produced"))
+            .otherwise(col("reason")))
+        .drop("_erased");
   }
 
   /** The accepted pings, in bronze/locations' shape. */
@@ -97,8 +121,7 @@ public final class BronzeLocations {
             current_timestamp().as("ingest_time"), to_date(current_timestamp()).as("ingest_date"));
   }
 
-  private static Iterator<Row> parsePartition(Iterator<Row> records, EventTimeRange range) {
-    Instant now = Instant.now();
+  private static Iterator<Row> parsePartition(Iterator<Row> records, EventTimeRange range, Instant now) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

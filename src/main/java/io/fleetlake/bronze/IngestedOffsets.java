@@ -31,6 +31,12 @@ public final class IngestedOffsets {
   private static final String PARTITION = "kafka_partition";
   private static final String OFFSET = "kafka_offset";
 
+  /** Commits of the quarantine table looked at for the latest recorded position. */
+  private static final int HISTORY_LOOKED_AT = 50;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Map<Integer, Long>>> POSITION =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
   private final SparkSession spark;
   private final LakeSettings lake;
 
@@ -39,11 +45,26 @@ public final class IngestedOffsets {
     this.lake = lake;
   }
 
+  /** A micro-batch's offsets in one partition: the lowest and the highest. */
+  public record Range(String topic, int partition, long first, long last) {}
+
+  public static List<Range> ranges(Dataset<Row> records) {
+    return records.groupBy(TOPIC, PARTITION).agg(min(OFFSET), max(OFFSET)).collectAsList().stream()
+        .map(r -> new Range(r.getString(0), r.getInt(1), r.getLong(2), r.getLong(3))).toList();
+  }
+
   /**
-   * The highest offset of each partition of {@code topic} in bronze or quarantine. A full read of the two
-   * coordinate columns: done once, when a query starts without a checkpoint.
+   * The ingest's position in {@code topic}: per partition, the offset up to which every record is in bronze or
+   * quarantine. It is the position each batch records in its quarantine commit, the batch's last data write:
+   * a crash between the bronze and the quarantine commit leaves bronze ahead, and starting after bronze's
+   * highest offset would skip that batch's quarantined records. A lake without that record (older than it) is
+   * read for the highest offsets it holds: a full read of the coordinate columns, once, at a query's start.
    */
   public Map<Integer, Long> highest(String topic) {
+    Optional<Map<Integer, Long>> recorded = recordedPosition().map(position -> position.get(topic));
+    if (recorded.isPresent()) {
+      return new TreeMap<>(recorded.get());
+    }
     Map<Integer, Long> highest = new TreeMap<>();
     coordinates(col(TOPIC).equalTo(topic)).ifPresent(rows -> {
       for (Row row : rows.groupBy(PARTITION).agg(max(OFFSET)).collectAsList()) {
@@ -53,17 +74,43 @@ public final class IngestedOffsets {
     return highest;
   }
 
+  /** The position as the quarantine commit of a batch records it (its userMetadata): {"topic":{"0":41,…}}. */
+  public static String positionJson(Map<String, Map<Integer, Long>> position) {
+    try {
+      return JSON.writeValueAsString(position);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Optional<Map<String, Map<Integer, Long>>> recordedPosition() {
+    String path = lake.table("bronze", LocationIngestBatch.QUARANTINE);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return Optional.empty();
+    }
+    // the latest commits: an erasure's DELETE or an OPTIMIZE records none, a batch always does
+    List<Row> latest = DeltaTable.forPath(spark, path).history(HISTORY_LOOKED_AT).filter(col("userMetadata").isNotNull())
+        .orderBy(col("version").desc()).select("userMetadata").limit(1).collectAsList();
+    if (latest.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(latest.get(0).getString(0), POSITION));
+    } catch (java.io.IOException e) {
+      return Optional.empty(); // another writer's metadata: fall back to what the tables hold
+    }
+  }
+
   /**
-   * The (kafka_topic, kafka_partition, kafka_offset) of {@code records} that the lake already holds. Read within
-   * the batch's offset range of each partition, which the offset statistics of bronze's files prune to the files
-   * of the last batches: a live batch reads no file at all.
+   * The (kafka_topic, kafka_partition, kafka_offset) of the batch's records that the lake already holds. Read
+   * within the batch's offset range of each partition, which the offset statistics of bronze's files prune to
+   * the files of the last batches.
    */
-  public Dataset<Row> alreadyHeld(Dataset<Row> records) {
-    List<Row> ranges = records.groupBy(TOPIC, PARTITION).agg(min(OFFSET), max(OFFSET)).collectAsList();
+  public Dataset<Row> alreadyHeld(Dataset<Row> records, List<Range> ranges) {
     Column inRange = lit(false);
-    for (Row range : ranges) {
-      inRange = inRange.or(col(TOPIC).equalTo(range.getString(0)).and(col(PARTITION).equalTo(range.getInt(1)))
-          .and(col(OFFSET).between(range.getLong(2), range.getLong(3))));
+    for (Range range : ranges) {
+      inRange = inRange.or(col(TOPIC).equalTo(range.topic()).and(col(PARTITION).equalTo(range.partition()))
+          .and(col(OFFSET).between(range.first(), range.last())));
     }
     Column filter = inRange;
     return coordinates(filter).orElseGet(() -> records.select(TOPIC, PARTITION, OFFSET).limit(0));

@@ -3,11 +3,14 @@ package io.fleetlake.bronze;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.to_date;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.lake.DeltaWrites;
+import io.fleetlake.lake.ErasureLog;
 import io.fleetlake.quality.QualityResults;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -47,6 +51,7 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
   private final LakeSettings lake;
   private final EventTimeRange eventTimes;
   private final Map<Long, Summary> summaries = new ConcurrentHashMap<>();
+  private final Map<String, Map<Integer, Long>> position = new java.util.TreeMap<>();
 
   public LocationIngestBatch(LakeSettings lake, EventTimeRange eventTimes) {
     this.lake = lake;
@@ -68,6 +73,19 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
         .as(Encoders.STRING()).collectAsList()));
   }
 
+  /**
+   * The position once this batch is written: per topic and partition, the highest offset of every batch so far.
+   * Starts from the lake's own record at the first batch of this process.
+   */
+  private synchronized Map<String, Map<Integer, Long>> advance(IngestedOffsets lakeOffsets,
+                                                               List<IngestedOffsets.Range> ranges) {
+    for (IngestedOffsets.Range range : ranges) {
+      position.computeIfAbsent(range.topic(), topic -> new java.util.TreeMap<>(lakeOffsets.highest(topic)))
+          .merge(range.partition(), range.last(), Math::max);
+    }
+    return position;
+  }
+
   @Override
   public void call(Dataset<Row> records, Long batchId) {
     long start = System.nanoTime();
@@ -75,13 +93,21 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
         "not inside a streaming query");
     String appId = "fleetlake.ingest-locations." + queryId;
     Optional<Set<String>> knownUnits = knownUnits(records.sparkSession());
-    Dataset<Row> parsed = BronzeLocations.parse(records, eventTimes);
+    Dataset<Row> parsed = BronzeLocations.parse(records, eventTimes, Instant.now());
     if (knownUnits.isPresent()) {
       parsed = BronzeLocations.flagUnknownUnits(parsed, knownUnits.get());
     }
+    Optional<Column> erased = ErasureLog.erased(records.sparkSession(), lake, "event_date", "kafka_timestamp");
+    if (erased.isPresent()) {
+      // a ping produced before its unit was erased and read only now (ingest was behind) stays erased
+      parsed = BronzeLocations.withErasuresApplied(parsed.withColumn("event_date", to_date(col("event_time"))),
+          erased.get()).drop("event_date");
+    }
     parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Dataset<Row> held = new IngestedOffsets(records.sparkSession(), lake).alreadyHeld(parsed);
+      IngestedOffsets lakeOffsets = new IngestedOffsets(records.sparkSession(), lake);
+      List<IngestedOffsets.Range> ranges = IngestedOffsets.ranges(parsed);
+      Dataset<Row> held = lakeOffsets.alreadyHeld(parsed, ranges);
       long alreadyHeld = held.count();
       Dataset<Row> fresh = alreadyHeld == 0 ? parsed : IngestedOffsets.without(parsed, held);
       // one small job for every count: the batch grouped by outcome and by the set of flags it raised
@@ -112,7 +138,10 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
 
       DeltaWrites.append(BronzeLocations.accepted(fresh).repartition(col("event_date")),
           lake.table("bronze", BRONZE), "event_date");
-      DeltaWrites.append(BronzeLocations.quarantined(fresh).coalesce(1), lake.table("bronze", QUARANTINE), "ingest_date");
+      // the quarantine commit comes last and records the position this batch completes
+      DeltaWrites.append(BronzeLocations.quarantined(fresh).coalesce(1).write()
+          .option("userMetadata", IngestedOffsets.positionJson(advance(lakeOffsets, ranges))),
+          lake.table("bronze", QUARANTINE), "ingest_date");
       List<QualityResults.RuleCount> counts = new ArrayList<>();
       counts.addAll(QualityResults.countsFor(RejectReason.class, QualityResults.Severity.HARD, total, rejected));
       for (QualityFlag flag : QualityFlag.values()) {

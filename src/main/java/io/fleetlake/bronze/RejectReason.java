@@ -14,5 +14,10 @@ public enum RejectReason {
   /** larger than a ping can be ({@code LocationPingParser.MAX_VALUE_BYTES}); kept whole in quarantine */
   TOO_LARGE,
   /** the parser failed on the record in a way it does not know; the value is kept as base64 */
-  PARSER_ERROR
+  PARSER_ERROR,
+  /**
+   * a ping of a unit erased after it was produced, read only now (ingest was behind): its offset is accounted
+   * for, its payload is not kept
+   */
+  ERASED
 }

@@ -68,7 +68,12 @@ public final class ErasureQueue {
         if (name.endsWith(REQUEST)) {
           String id = name.substring(0, name.length() - REQUEST.length());
           if (!names.contains(id + DONE)) {
-            pending.add(read(id));
+            try {
+              pending.add(read(id));
+            } catch (IOException | RuntimeException unreadable) {
+              // half written or edited by hand: never let one request hold back every later erasure
+              markDone(id, "erase request " + id + " is unreadable and was skipped: " + unreadable);
+            }
           }
         }
       }
@@ -91,10 +96,14 @@ public final class ErasureQueue {
   }
 
   public void markDone(ErasureRequest request, String resultLine) {
-    try (OutputStream out = fs().create(new Path(folder, request.id() + DONE), true)) {
+    markDone(request.id(), resultLine);
+  }
+
+  private void markDone(String id, String resultLine) {
+    try (OutputStream out = fs().create(new Path(folder, id + DONE), true)) {
       out.write(resultLine.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot record the erasure " + request.id() + " as done under " + folder, e);
+      throw new UncheckedIOException("cannot record the erasure " + id + " as done under " + folder, e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.fleetlake.erase;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 
@@ -80,7 +81,11 @@ public final class UnitErasure {
 
     // Kafka coordinates first: should this erasure be cut short, ingest must still never read them again
     Column pings = unit.and(before("event_date", request));
-    Column rejected = col("kafka_key").equalTo(lit(request.unitId())).and(before("ingest_date", request));
+    // a rejected record is the unit's by its key, or by the unit_id its (UTF-8) JSON still names
+    Column rejected = col("kafka_key").equalTo(lit(request.unitId()))
+        .or(col("raw_encoding").equalTo(lit("utf8"))
+            .and(get_json_object(col("raw_value"), "$.unit_id").equalTo(lit(request.unitId()))))
+        .and(before("ingest_date", request));
     recordOffsets(request, "bronze/" + LocationIngestBatch.BRONZE, pings);
     recordOffsets(request, "bronze/" + LocationIngestBatch.QUARANTINE, rejected);
     delete("bronze/" + LocationIngestBatch.BRONZE, pings, removed);

@@ -1,6 +1,7 @@
 package io.fleetlake.lake;
 
 import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -11,7 +12,12 @@ public final class DeltaWrites {
 
   /** Appends {@code rows}; the caller has made sure they are not in the table yet. */
   public static void append(Dataset<Row> rows, String path, String... partitionColumns) {
-    rows.write().format("delta").mode("append").partitionBy(partitionColumns).save(path);
+    append(rows.write(), path, partitionColumns);
+  }
+
+  /** As {@link #append(Dataset, String, String...)}, with the writer's own options (e.g. userMetadata). */
+  public static void append(DataFrameWriter<Row> writer, String path, String... partitionColumns) {
+    writer.format("delta").mode("append").partitionBy(partitionColumns).save(path);
   }
 
   /**

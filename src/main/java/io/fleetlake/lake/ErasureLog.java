@@ -1,6 +1,8 @@
 package io.fleetlake.lake;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
@@ -42,6 +44,27 @@ public final class ErasureLog {
         : e.col("before").isNull().or(rows.col(dateColumn).lt(e.col("before")));
     return rows.join(e, rows.col("unit_id").equalTo(e.col("unit_id")).and(dated)
         .and(rows.col(enteredColumn).leq(e.col("erased_at"))), "left_anti");
+  }
+
+  /**
+   * A condition true for the rows an erasure covers: of an erased unit, dated before its {@code before} (if it had
+   * one; undated rows, {@code dateColumn} null, only by an erasure of all the unit's rows), produced or changed
+   * ({@code enteredColumn}) before the erasure. Empty when nothing was erased. Built from the few erasures as
+   * literal values, never as SQL text.
+   */
+  public static Optional<Column> erased(SparkSession spark, LakeSettings lake, String dateColumn, String enteredColumn) {
+    Optional<Dataset<Row>> erasures = table(spark, lake, ERASURES);
+    if (erasures.isEmpty()) {
+      return Optional.empty();
+    }
+    Column covered = lit(false);
+    for (Row e : erasures.get().select("unit_id", "before", "erased_at").collectAsList()) {
+      Column unit = col("unit_id").equalTo(lit(e.getString(0)))
+          .and(col(enteredColumn).leq(lit(e.getTimestamp(2))));
+      Column dated = dateColumn == null ? lit(false) : unit.and(col(dateColumn).lt(lit(e.getDate(1))));
+      covered = covered.or(e.isNullAt(1) ? unit : dated);
+    }
+    return Optional.of(covered);
   }
 
   private static Optional<Dataset<Row>> table(SparkSession spark, LakeSettings lake, String table) {

@@ -95,6 +95,7 @@ public final class TableLease implements AutoCloseable {
 
   static final String THREAD_NAME = "fleetlake-lease";
   private static final String UNKNOWN = "unknown";
+  private static final String PROCESS_SPACE = processSpace();
   private static final Logger LOG = LoggerFactory.getLogger(TableLease.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -103,8 +104,12 @@ public final class TableLease implements AutoCloseable {
    *
    * @param ttl the holder's own ttl: it promised to renew within it, so its lease expires by it
    */
+  /**
+   * @param processSpace the kernel boot and pid namespace the holder's pid means something in (empty when not
+   *     known): containers may share a host name and still not see each other's processes
+   */
   public record Holder(String owner, String host, long pid, String job, Instant started, Instant heartbeat,
-                       Duration ttl) implements Serializable {
+                       Duration ttl, String processSpace) implements Serializable {
     /** Whether the holder is presumed dead at {@code now}: it has not renewed for its whole ttl. */
     public boolean expiredAt(Instant now) {
       return !heartbeat.plus(ttl).isAfter(now);
@@ -116,7 +121,7 @@ public final class TableLease implements AutoCloseable {
     }
 
     static Holder unreadable(Instant modified, Duration ttl) {
-      return new Holder(UNKNOWN, UNKNOWN, -1, UNKNOWN, modified, modified, ttl);
+      return new Holder(UNKNOWN, UNKNOWN, -1, UNKNOWN, modified, modified, ttl, "");
     }
   }
 
@@ -343,8 +348,8 @@ public final class TableLease implements AutoCloseable {
    * same machine need not wait a whole ttl. A holder on another host can only be judged by its heartbeat.
    */
   private boolean diedOnThisHost(Holder holder) {
-    return host.equals(holder.host()) && holder.pid() != pid
-        && ProcessHandle.of(holder.pid()).map(p -> !p.isAlive()).orElse(true);
+    return host.equals(holder.host()) && !PROCESS_SPACE.isEmpty() && PROCESS_SPACE.equals(holder.processSpace())
+        && holder.pid() != pid && ProcessHandle.of(holder.pid()).map(p -> !p.isAlive()).orElse(true);
   }
 
   private LeaseHeldException refusal(String table, Path path, Holder holder) {
@@ -480,6 +485,7 @@ public final class TableLease implements AutoCloseable {
     node.put("started", started.toString());
     node.put("heartbeat", heartbeat.toString());
     node.put("ttlSeconds", ttl.toSeconds());
+    node.put("processSpace", PROCESS_SPACE);
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
@@ -504,7 +510,8 @@ public final class TableLease implements AutoCloseable {
       JsonNode node = JSON.readTree(bytes);
       return Optional.of(new Holder(text(node, "owner"), text(node, "host"), number(node, "pid"), text(node, "job"),
           Instant.parse(text(node, "started")), Instant.parse(text(node, "heartbeat")),
-          Duration.ofSeconds(number(node, "ttlSeconds"))));
+          Duration.ofSeconds(number(node, "ttlSeconds")),
+          node.hasNonNull("processSpace") ? node.get("processSpace").asText() : ""));
     } catch (IOException | IllegalArgumentException | DateTimeException e) {
       LOG.debug("unreadable lease {}", path, e);
       return unreadable(fs, path, unreadableTtl);
@@ -631,6 +638,17 @@ public final class TableLease implements AutoCloseable {
       distinct.add(table);
     }
     return List.copyOf(distinct);
+  }
+
+  /** This kernel's boot id and this process's pid namespace, or "" where /proc does not say (not Linux). */
+  static String processSpace() {
+    try {
+      String boot = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/random/boot_id")).trim();
+      String namespace = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/pid")).toString();
+      return boot + "/" + namespace;
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return "";
+    }
   }
 
   static String localHost() {

@@ -59,7 +59,10 @@ class SqlJobTest {
   }
 
   @Test
-  void writesAreRefusedUnlessAllowed() throws Exception {
+  void writesAreRefusedUnlessAllowed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    // RESTORE and CLONE are refused once analysed, which needs a table to analyse against
+    String lake = dir.resolve("t").toUri().toString();
+    spark.range(3).write().format("delta").save(lake);
     for (String write : java.util.List.of(
         "DELETE FROM delta.`/tmp/none` WHERE unit_id = 'x'",
         "INSERT INTO delta.`/tmp/none` VALUES (1)",
@@ -70,13 +73,17 @@ class SqlJobTest {
         "ALTER TABLE delta.`/tmp/none` SET TBLPROPERTIES ('a' = 'b')",
         "OPTIMIZE delta.`/tmp/none`",
         "VACUUM delta.`/tmp/none` RETAIN 0 HOURS",
-        "WITH s AS (SELECT 1 AS n) INSERT INTO delta.`/tmp/none` SELECT * FROM s")) {
+        "WITH s AS (SELECT 1 AS n) INSERT INTO delta.`/tmp/none` SELECT * FROM s",
+        "INSERT OVERWRITE DIRECTORY '/tmp/none' USING parquet SELECT 1 AS n",
+        "RESTORE TABLE delta.`" + lake + "` TO VERSION AS OF 0",
+        "CREATE TABLE delta.`" + lake + "-clone` SHALLOW CLONE delta.`" + lake + "`")) {
       SqlJob.StatementException refused = org.junit.jupiter.api.Assertions.assertThrows(SqlJob.StatementException.class,
           () -> SqlJob.refuseWrites(spark, write), write);
       org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("read-only unless --allow-writes"),
           refused.getMessage());
     }
-    for (String read : java.util.List.of("SELECT 1", "SHOW TABLES IN bronze", "DESCRIBE HISTORY delta.`/tmp/none`",
+    for (String read : java.util.List.of("SELECT 1", "SELECT count(*) FROM delta.`" + lake + "`", "SHOW TABLES",
+        "DESCRIBE HISTORY delta.`" + lake + "`", "DESCRIBE DETAIL delta.`" + lake + "`",
         "EXPLAIN SELECT 1", "WITH s AS (SELECT 1 AS n) SELECT * FROM s")) {
       SqlJob.refuseWrites(spark, read);
     }

@@ -37,7 +37,7 @@ class BronzeLocationsTest {
         record(41, "TER-007", "{\"event_id\":\"e2\",\"unit_id\":\"TER-007\",\"event_time\":\"2026-11-23T00:00:00Z\",\"lat\":52.6,\"lon\":13.5,\"x\":1}"),
         record(42, "TER-007", "{\"event_id\":\"e3\",\"unit_id\":\"TER-007\",\"lat\":\"fifty\"}"),
         record(43, null, null)), KAFKA);
-    parsed = BronzeLocations.parse(kafka, EventTimeRange.DEFAULT).cache();
+    parsed = BronzeLocations.parse(kafka, EventTimeRange.DEFAULT, java.time.Instant.parse("2026-11-23T12:00:00Z")).cache();
   }
 
   private static Row record(long offset, String key, String value) {
@@ -84,5 +84,23 @@ class BronzeLocationsTest {
   @Test
   void everyRecordLandsInExactlyOneTable() {
     assertEquals(4, BronzeLocations.accepted(parsed).count() + BronzeLocations.quarantined(parsed).count());
+  }
+
+  @Test
+  void pingsOfAnErasedUnitBecomePayloadFreeQuarantineRows() {
+    // the unit was erased after the records were produced: what ingest reads of it now stays erased
+    org.apache.spark.sql.Column erased = org.apache.spark.sql.functions.col("unit_id")
+        .equalTo(org.apache.spark.sql.functions.lit("TER-007"))
+        .and(org.apache.spark.sql.functions.col("kafka_timestamp").leq(org.apache.spark.sql.functions.lit(SENT)));
+    Dataset<Row> applied = BronzeLocations.withErasuresApplied(parsed, erased);
+    assertEquals(0, BronzeLocations.accepted(applied).count());
+    Dataset<Row> quarantine = BronzeLocations.quarantined(applied);
+    assertEquals(4, quarantine.count(), "every record still in exactly one table");
+    assertEquals(List.of(40L, 41L), quarantine.filter("reason_code = 'ERASED'").orderBy("kafka_offset")
+        .select("kafka_offset").as(org.apache.spark.sql.Encoders.LONG()).collectAsList());
+    assertEquals(0, quarantine.filter("reason_code = 'ERASED' AND (raw_value IS NOT NULL OR kafka_key IS NOT NULL)").count(),
+        "nothing of the erased unit is kept");
+    assertEquals(1, quarantine.filter("reason_code = 'MISSING_FIELD' AND kafka_key = 'TER-007'").count(),
+        "a record rejected for its own reason keeps it");
   }
 }

@@ -158,7 +158,7 @@ class TableLeaseTest {
 
     Holder holder = holder("gold/fleet_daily");
     assertEquals(new Holder(lease.owner(), TableLease.localHost(), ProcessHandle.current().pid(), "gold", start, start,
-        TTL), holder);
+        TTL, TableLease.processSpace()), holder);
     assertFalse(holder.expiredAt(start.plus(TTL).minusMillis(1)));
     assertTrue(holder.expiredAt(start.plus(TTL)));
 
@@ -185,6 +185,28 @@ class TableLeaseTest {
     assertEquals("2 min", TableLease.human(Duration.ofMinutes(2)));
     assertEquals("90 s", TableLease.human(Duration.ofSeconds(90)));
     assertEquals("1 h", TableLease.human(Duration.ofHours(1)));
+  }
+
+  /**
+   * A lease of a dead process on this host is taken at once; the same host name and a dead pid in another pid
+   * namespace (a container beside this one) is no proof of death: that lease waits for its ttl.
+   */
+  @Test
+  void aDeadProcessOnThisHostIsTakenOverAtOnceOneInAnotherNamespaceIsNot() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    for (String space : List.of(TableLease.processSpace(), "another-boot/pid:[1]")) {
+      Path file = leaseFile("silver/space_" + Math.abs(space.hashCode()));
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, new ObjectMapper().createObjectNode().put("owner", "o-" + space).put("host", TableLease.localHost())
+          .put("pid", gone.pid()).put("job", "run-all").put("started", start.toString()).put("heartbeat", start.toString())
+          .put("ttlSeconds", TTL.toSeconds()).put("processSpace", space).toString());
+    }
+    String here = "silver/space_" + Math.abs(TableLease.processSpace().hashCode());
+    String elsewhere = "silver/space_" + Math.abs("another-boot/pid:[1]".hashCode());
+    acquire("silver-locations", here);
+    LeaseHeldException refused = assertThrows(LeaseHeldException.class, () -> acquire("silver-locations", elsewhere));
+    assertTrue(refused.getMessage().startsWith(elsewhere + " is written by run-all on host "), refused.getMessage());
   }
 
   private TableLease acquire(String job, String... tables) throws LeaseHeldException {
