@@ -2,6 +2,7 @@ package io.fleetlake.enrich;
 
 import static org.apache.spark.sql.functions.callUDF;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import io.fleetlake.config.WeatherSettings;
 import java.sql.Timestamp;
@@ -12,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -29,7 +31,7 @@ import org.apache.spark.sql.types.StructType;
  * fails: its weather is null and {@code weather_status} says {@code failed} (or {@code missing} where the API
  * has no data for that hour), so a later run can fill it in. {@code missing} is also a row that has no
  * position or time, or whose cell-day the API refused (HTTP 400, its reason in {@code weather_error}): asking
- * again would get the same answer, so {@link #RETRYABLE} leaves those out.
+ * again would get the same answer, so {@link #retryable()} leaves those out.
  */
 public final class WeatherEnrichment {
   public static final String STATUS = "weather_status";
@@ -39,10 +41,12 @@ public final class WeatherEnrichment {
   private static final String NO_DATA = "no data for this hour";
   private static final String NO_POSITION = "no position or time";
   /**
-   * The rows whose weather a later lookup may still fill in, as a SQL condition: not those the API refused
-   * (HTTP 400) or without position or time, whose answer would be the same.
+   * The rows whose weather a later lookup may still fill in: not those the API refused (HTTP 400) or without
+   * position or time, whose answer would be the same.
    */
-  public static final String RETRYABLE = "(" + STATUS + " = '" + FAILED + "' OR weather_error = '" + NO_DATA + "')";
+  public static Column retryable() {
+    return col(STATUS).equalTo(lit(FAILED)).or(col("weather_error").equalTo(lit(NO_DATA)));
+  }
   /** The weather columns, in order. */
   public static final StructType WEATHER = new StructType()
       .add("temperature_c", DataTypes.DoubleType)

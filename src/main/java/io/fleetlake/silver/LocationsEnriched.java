@@ -159,7 +159,7 @@ public final class LocationsEnriched {
 
   /** Rows whose weather could not be had get another chance: their weather columns are looked up again. */
   public long retryFailedWeather(SparkSession spark, String path) {
-    Dataset<Row> failed = spark.read().format("delta").load(path).filter(WeatherEnrichment.RETRYABLE)
+    Dataset<Row> failed = spark.read().format("delta").load(path).filter(WeatherEnrichment.retryable())
         .withColumn("_status_before", col("weather_status"));
     // a row whose day the API refuses (400) becomes missing, with the reason, and leaves the retry set for good
     Dataset<Row> again = WeatherEnrichment.enrich(failed, "lat", "lon", "event_time", weather)
