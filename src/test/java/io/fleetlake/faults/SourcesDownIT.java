@@ -2,6 +2,7 @@ package io.fleetlake.faults;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fleetlake.local.LocalStack;
 import io.fleetlake.testing.Command;
@@ -17,8 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -53,6 +56,7 @@ class SourcesDownIT {
     Files.createDirectories(logs);
     Path log = logs.resolve("run-all.log");
     Files.deleteIfExists(log);
+    Files.deleteIfExists(logs.resolve("simulate.log"));
     TestTopic.create(stack.settings().kafka().bootstrapServers(), TOPIC, 3);
 
     stack.servers().stop("postgres");
@@ -60,8 +64,7 @@ class SourcesDownIT {
     Process simulator = null;
     try {
       pipeline = Command.startSparkSubmit(env, stack.jobArguments("run-all"), log);
-      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> Files.readString(log).contains("queries running until stopped"));
+      awaitInLog(log, Duration.ofMinutes(4), "run-all running", now -> now.contains("queries running until stopped"));
     } finally {
       stack.servers().start("postgres");
     }
@@ -75,29 +78,29 @@ class SourcesDownIT {
         assertTrue(started.contains("run-all: " + waiting), started);
       }
       simulator = Command.startSparkSubmit(env, stack.jobArguments("simulate", "--units", "10", "--days", "1",
-          "--follow", "--speedup", "900", "--follow-minutes", "6"), logs.resolve("simulate.log"));
-      await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-        String now = Files.readString(log);
-        return Stream.of("silver-dimensions", "gold")
-            .allMatch(job -> now.contains("run-all: the tables of " + job + " exist now: started"))
-            && now.contains("gold: batch");
-      });
+          "--follow", "--speedup", "900", "--follow-minutes", "15"), logs.resolve("simulate.log"));
+      // generous: on a loaded machine the simulator's own spark-submit takes a minute before its first write
+      awaitInLog(log, Duration.ofMinutes(8), "silver-dimensions and gold started, a gold batch", now ->
+          Stream.of("silver-dimensions", "gold")
+              .allMatch(job -> now.contains("run-all: the tables of " + job + " exist now: started"))
+              && now.contains("gold: batch"));
 
       long bronzeBefore = bronzeRows(spark);
       frozen.addAll(postgresProcesses(stack.servers()));
+      long beforeFreeze = Files.readAllLines(log).size();
       signal("STOP", frozen);
       try {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() ->
-            Files.readString(log).lines().anyMatch(l -> l.startsWith("poll ") && l.contains(" failed: ")));
+        // the failures while Postgres was stopped at the start do not count: only one after the freeze
+        awaitInLog(log, Duration.ofMinutes(2), "a poll failing on the frozen database", now -> now.lines()
+            .skip(beforeFreeze).anyMatch(l -> l.startsWith("poll ") && l.contains(" failed: ")));
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
             .until(() -> bronzeRows(spark) > bronzeBefore);
       } finally {
         signal("CONT", frozen);
       }
       int failedAt = lastIndexOf(Files.readAllLines(log), " failed: ");
-      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> Files.readAllLines(log).stream().skip(failedAt + 1)
-              .anyMatch(l -> l.startsWith("poll transport_units: ") && l.contains("rows read")));
+      awaitInLog(log, Duration.ofMinutes(2), "a poll succeeding after the thaw", now -> now.lines().skip(failedAt + 1)
+          .anyMatch(l -> l.startsWith("poll transport_units: ") && l.contains("rows read")));
       assertTrue(pipeline.isAlive(), "run-all kept running through it all");
     } finally {
       if (simulator != null) {
@@ -110,6 +113,24 @@ class SourcesDownIT {
     }
     System.out.println("sources down: " + Files.readAllLines(log).stream()
         .filter(l -> l.startsWith("poll ") || l.startsWith("run-all: ")).toList());
+  }
+
+  /** Waits for the log to show something; if it never does, the failure carries the log's tail. */
+  private static void awaitInLog(Path log, Duration atMost, String what, Predicate<String> shows) throws IOException {
+    try {
+      await().atMost(atMost).pollInterval(Duration.ofSeconds(2)).until(() -> shows.test(Files.readString(log)));
+    } catch (ConditionTimeoutException e) {
+      fail("not within " + atMost + ": " + what + "; run-all's log ends with:\n" + tail(log, 80)
+          + "\nthe simulator's log ends with:\n" + tail(log.resolveSibling("simulate.log"), 20));
+    }
+  }
+
+  private static String tail(Path file, int lines) throws IOException {
+    if (!Files.exists(file)) {
+      return "(no " + file.getFileName() + ")";
+    }
+    List<String> all = Files.readAllLines(file);
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   private static long bronzeRows(SparkSession spark) {
