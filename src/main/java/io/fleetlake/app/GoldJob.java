@@ -37,6 +37,9 @@ final class GoldJob implements StreamingJob {
         and revised performance rows correct what was aggregated before. fleetlake.gold.* sets the
         percentile accuracy and what counts as moving. Run silver-locations (and silver-dimensions) first.""";
   private static final String JOB = "gold";
+  static final String PERFORMANCE_QUERY = JOB + "-performance";
+  /** The pings' and the performance query's MERGEs take turns, however each was started. */
+  private static final Object MERGES = new Object();
 
   @Override
   public List<String> requiredTables() {
@@ -62,14 +65,27 @@ final class GoldJob implements StreamingJob {
     List<StreamingQuery> queries = new ArrayList<>();
     queries.add(start(spark, context, pings, "pings", gold, out,
         col("unit_id"), col("event_date").as("date"), date_trunc("hour", col("event_time")).as("hour")));
-    if (DeltaTable.isDeltaTable(spark, performance)) {
-      queries.add(start(spark, context, performance, "performance", gold, out,
-          col("unit_id"), col("stat_date").as("date"), lit(null).cast("timestamp").as("hour")));
+    java.util.Optional<StreamingQuery> performanceQuery = startPerformance(spark, context);
+    if (performanceQuery.isPresent()) {
+      queries.add(performanceQuery.get());
     } else {
       out.println("gold: " + performance + " does not exist yet (run poll-sources and silver-dimensions): "
-          + "fuel and performance columns stay empty until it does and gold is started again");
+          + "fuel and performance columns stay empty until it does and gold is started again (run-all starts it "
+          + "itself)");
     }
     return queries;
+  }
+
+  /** The query of silver/unit_performance's changes, if that table exists: run-all starts it once it does. */
+  static java.util.Optional<StreamingQuery> startPerformance(SparkSession spark, JobContext context) throws Exception {
+    Settings settings = context.settings();
+    String performance = settings.lake().table("silver", SilverDimensions.PERFORMANCE);
+    if (!DeltaTable.isDeltaTable(spark, performance)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(start(spark, context, performance, "performance",
+        new GoldTables(settings.lake(), settings.gold()), context.out(),
+        col("unit_id"), col("stat_date").as("date"), lit(null).cast("timestamp").as("hour")));
   }
 
   private static StreamingQuery start(SparkSession spark, JobContext context, String silver, String name,
@@ -82,7 +98,7 @@ final class GoldJob implements StreamingJob {
         .option("checkpointLocation", context.settings().lake().checkpoint(JOB, name))
         .foreachBatch(LakeWriteLock.batches((batch, id) -> {
           // the two queries take turns: concurrent MERGEs into one gold table would conflict
-          synchronized (gold) {
+          synchronized (MERGES) {
             long start = System.nanoTime();
             long rows = batch.count();
             if (rows == 0) {

@@ -16,8 +16,12 @@ import io.fleetlake.maintain.LakeMaintenance;
 import io.fleetlake.maintain.TableMaintenance;
 import io.fleetlake.model.FuelModel;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +33,9 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
  * Every streaming job in one Spark application, with the same checkpoints as when each runs alone (so one can
  * switch between the two). First the stages catch up in order — ingest and poll, then the silver jobs, then
  * gold — so that every table a stage reads exists; with {@code --available-now} that is all. Otherwise every
- * query then runs until stopped; if one fails, the others are stopped and run-all exits 1. While they run,
+ * query then runs until stopped; if one fails (a source gone, a table's schema changed under a stream), its job
+ * starts again from its checkpoint while the others go on, and only a job failing a fourth time within 30 minutes
+ * stops them all and makes run-all exit 1. While they run,
  * run-all is also the lake's maintainer: a second driver's OPTIMIZE would break S3's one-writer-per-table rule.
  */
 final class RunAllJob implements Job {
@@ -38,6 +44,9 @@ final class RunAllJob implements Job {
         Runs ingest-locations, poll-sources, silver-dimensions, silver-locations and gold in one Spark
         application: catches up stage by stage, then (without --available-now) keeps every query running and,
         every fleetlake.maintain.every, maintains the tables one by one between micro-batches (see maintain).""";
+  /** A job whose query fails more often than this within the window stops run-all: something is broken for good. */
+  private static final int RESTARTS_IN_WINDOW = 3;
+  private static final Duration RESTART_WINDOW = Duration.ofMinutes(30);
   private static final List<List<FleetJob>> STAGES = List.of(
       List.of(FleetJob.INGEST_LOCATIONS, FleetJob.POLL_SOURCES),
       List.of(FleetJob.SILVER_DIMENSIONS),
@@ -92,6 +101,7 @@ final class RunAllJob implements Job {
         return Main.OK;
       }
       List<StreamingQuery> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Map<String, FleetJob> jobOfQuery = new java.util.concurrent.ConcurrentHashMap<>();
       List<FleetJob> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (List<FleetJob> stage : STAGES) {
         for (FleetJob job : stage) {
@@ -100,7 +110,10 @@ final class RunAllJob implements Job {
             continue;
           }
           try {
-            running.addAll(start(spark, context, job, false));
+            for (StreamingQuery query : start(spark, context, job, false)) {
+              running.add(query);
+              jobOfQuery.put(query.id().toString(), job);
+            }
           } catch (JobFailedException e) {
             context.out().println("run-all: " + job.jobName() + " could not start, trying again: " + e.getMessage());
             waiting.add(job);
@@ -113,17 +126,49 @@ final class RunAllJob implements Job {
       context.out().flush();
       // the catch-up queries have terminated: without this, awaitAnyTermination would return at once
       spark.streams().resetTerminated();
-      ScheduledExecutorService starter = startWhenReady(spark, context, waiting, running);
+      ScheduledExecutorService starter = startWhenReady(spark, context, waiting, running, jobOfQuery);
       eraseWhenAsked(spark, context, starter);
       ScheduledExecutorService maintainer = maintainEvery(spark, context);
+      Map<FleetJob, List<Instant>> failures = new HashMap<>();
       try {
-        spark.streams().awaitAnyTermination();
-        WriterLease.checkKept(lease);
-        StreamingQuery stopped = running.stream().filter(q -> !q.isActive()).findFirst().orElse(null);
-        context.out().println("run-all: query " + (stopped == null ? "?" : stopped.name()) + " stopped; stopping the others");
-      } catch (StreamingQueryException e) {
-        context.out().println("run-all: a query failed, stopping the others: " + e.getMessage());
-        return Main.FAILED;
+        while (true) {
+          try {
+            spark.streams().awaitAnyTermination();
+            WriterLease.checkKept(lease);
+            StreamingQuery stopped = running.stream().filter(q -> !q.isActive()).findFirst().orElse(null);
+            context.out().println("run-all: query " + (stopped == null ? "?" : stopped.name()) + " stopped; stopping the others");
+            break;
+          } catch (StreamingQueryException e) {
+            WriterLease.checkKept(lease);
+            StreamingQuery broken = running.stream().filter(q -> !q.isActive() && q.exception().isDefined())
+                .findFirst().orElse(null);
+            FleetJob job = broken == null ? null : jobOfQuery.get(broken.id().toString());
+            Instant now = Instant.now();
+            List<Instant> recent = job == null ? List.of() : failures.computeIfAbsent(job, j -> new ArrayList<>());
+            if (job != null) {
+              recent.removeIf(t -> t.isBefore(now.minus(RESTART_WINDOW)));
+              recent.add(now);
+            }
+            if (job == null || recent.size() > RESTARTS_IN_WINDOW) {
+              context.out().println("run-all: a query failed" + (job == null ? "" : " " + recent.size() + " times in "
+                  + TableMaintenance.human(RESTART_WINDOW)) + ", stopping the others: " + e.getMessage());
+              return Main.FAILED;
+            }
+            // a source down, a schema that changed under a stream (a column added in Postgres): the job's queries
+            // start again from their checkpoints, the other stages go on
+            context.out().println("run-all: " + broken.name() + " failed, starting " + job.jobName() + " again: "
+                + firstLine(e.getMessage()));
+            context.out().flush();
+            for (StreamingQuery query : running) {
+              if (job.equals(jobOfQuery.get(query.id().toString()))) {
+                running.remove(query);
+                query.stop();
+              }
+            }
+            spark.streams().resetTerminated();
+            waiting.add(job);
+          }
+        }
       } finally {
         starter.shutdownNow();
         maintainer.shutdownNow();
@@ -179,15 +224,12 @@ final class RunAllJob implements Job {
    * looking every table-check-interval.
    */
   private static ScheduledExecutorService startWhenReady(SparkSession spark, JobContext context, List<FleetJob> waiting,
-                                                         List<StreamingQuery> running) {
+                                                         List<StreamingQuery> running, Map<String, FleetJob> jobOfQuery) {
     ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "run-all-start");
       thread.setDaemon(true);
       return thread;
     });
-    if (waiting.isEmpty()) {
-      return starter;
-    }
     long every = context.settings().streaming().tableCheckInterval().toMillis();
     starter.scheduleWithFixedDelay(() -> {
       for (FleetJob job : waiting) {
@@ -195,13 +237,31 @@ final class RunAllJob implements Job {
           continue;
         }
         try {
-          running.addAll(start(spark, context, job, false));
+          for (StreamingQuery query : start(spark, context, job, false)) {
+            running.add(query);
+            jobOfQuery.put(query.id().toString(), job);
+          }
           waiting.remove(job);
           context.out().println(((StreamingJob) job.create()).requiredTables().isEmpty()
               ? "run-all: " + job.jobName() + " started: its source answers now"
               : "run-all: the tables of " + job.jobName() + " exist now: started");
         } catch (Exception e) {
           context.out().println("run-all: " + job.jobName() + " could not start, trying again: " + e.getMessage());
+        }
+        context.out().flush();
+      }
+      boolean goldRunning = running.stream().anyMatch(q -> q.isActive() && FleetJob.GOLD.equals(jobOfQuery.get(q.id().toString())));
+      if (goldRunning && running.stream().noneMatch(q -> q.isActive() && GoldJob.PERFORMANCE_QUERY.equals(q.name()))) {
+        // gold started before silver/unit_performance existed: its second query starts once it does
+        try {
+          JobContext own = new JobContext(FleetJob.GOLD.jobName(), context.settings(), false, List.of(), context.out());
+          GoldJob.startPerformance(spark, own).ifPresent(query -> {
+            running.add(query);
+            jobOfQuery.put(query.id().toString(), FleetJob.GOLD);
+            context.out().println("run-all: silver/unit_performance exists now: " + query.name() + " started");
+          });
+        } catch (Exception e) {
+          context.out().println("run-all: " + GoldJob.PERFORMANCE_QUERY + " could not start, trying again: " + e.getMessage());
         }
         context.out().flush();
       }
@@ -237,6 +297,12 @@ final class RunAllJob implements Job {
       }
       context.out().flush();
     }, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private static String firstLine(String message) {
+    String text = String.valueOf(message);
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
   }
 
   private static List<String> missingTables(SparkSession spark, JobContext context, FleetJob job) {

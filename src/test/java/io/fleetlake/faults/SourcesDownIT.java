@@ -1,6 +1,8 @@
 package io.fleetlake.faults;
 
 import static org.awaitility.Awaitility.await;
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -13,6 +15,11 @@ import io.fleetlake.testing.TestTopic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +27,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -32,7 +41,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       do not exist yet wait, and each starts once its tables appear (Postgres started, a fleet produced);</li>
  *   <li>Postgres frozen (SIGSTOP on the postmaster and every backend: sockets open, nothing answered, not even a
  *       cancel): the poll fails on its socket timeout instead of hanging, ingest keeps committing meanwhile, and
- *       the poll succeeds again once Postgres is thawed (SIGCONT).</li>
+ *       the poll succeeds again once Postgres is thawed (SIGCONT);</li>
+ *   <li>Postgres changed under the running streams: a column added (bronze's schema changes under
+ *       silver-dimensions' stream, which run-all starts again) and a unit deleted: the column is in bronze, the
+ *       unit's version is closed, its performance day gone from silver and from gold's features.</li>
  * </ol>
  */
 @ExtendWith(LocalStackExtension.class)
@@ -52,6 +64,7 @@ class SourcesDownIT {
     env.put("FLEETLAKE_POSTGRES_SOCKET_TIMEOUT", "5 seconds");
     env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
     env.put("FLEETLAKE_MAINTAIN_EVERY", "off");
+    env.put("FLEETLAKE_POLL_RECONCILE_INTERVAL", "15 seconds");
     Path logs = TestStack.projectDir().resolve("target/sources-down-it");
     Files.createDirectories(logs);
     Path log = logs.resolve("run-all.log");
@@ -101,6 +114,59 @@ class SourcesDownIT {
       int failedAt = lastIndexOf(Files.readAllLines(log), " failed: ");
       awaitInLog(log, Duration.ofMinutes(2), "a poll succeeding after the thaw", now -> now.lines().skip(failedAt + 1)
           .anyMatch(l -> l.startsWith("poll transport_units: ") && l.contains("rows read")));
+
+      // Postgres changes under the running streams: a column added to transport_units (bronze's schema changes
+      // under silver-dimensions' stream), a unit deleted with its performance rows
+      List<String> units = new ArrayList<>();
+      int changedAt = Files.readAllLines(log).size();
+      try (Connection db = DriverManager.getConnection(stack.settings().postgres().jdbcUrl(),
+          stack.settings().postgres().connectionProperties()); Statement sql = db.createStatement()) {
+        try (ResultSet r = sql.executeQuery("SELECT min(unit_id), max(unit_id) FROM transport_units")) {
+          r.next();
+          units.add(r.getString(1));
+          units.add(r.getString(2));
+        }
+        // first its performance in gold: the deletion below must take it out (gold's performance query runs)
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+          try {
+            return spark.read().format("delta").load(ROOT + "/gold/resource_usage_features")
+                .filter(col("unit_id").equalTo(units.get(1)).and(col("fuel_used_l").isNotNull())).count() > 0;
+          } catch (Exception notYet) {
+            return false;
+          }
+        });
+        sql.execute("ALTER TABLE transport_units ADD COLUMN colour text");
+        try (PreparedStatement colour = db.prepareStatement(
+            "UPDATE transport_units SET colour = 'red', updated_at = now() WHERE unit_id = ?")) {
+          colour.setString(1, units.get(0));
+          colour.execute();
+        }
+        for (String table : List.of("unit_performance", "transport_units")) {
+          try (PreparedStatement delete = db.prepareStatement("DELETE FROM " + table + " WHERE unit_id = ?")) {
+            delete.setString(1, units.get(1));
+            assertTrue(delete.executeUpdate() > 0, table);
+          }
+        }
+      }
+      awaitInLog(log, Duration.ofMinutes(3), "the new column in bronze and the deletes found", now -> {
+        List<String> since = now.lines().skip(changedAt).toList();
+        return since.contains("poll transport_units: new column colour (string) → added to bronze/transport_units")
+            && since.stream().anyMatch(l -> l.startsWith("poll transport_units: ") && l.contains(", 1 gone"))
+            && since.stream().anyMatch(l -> l.startsWith("poll unit_performance: ") && l.contains(", 1 gone"));
+      });
+      assertEquals(1, spark.read().format("delta").load(ROOT + "/bronze/transport_units")
+          .filter(col("unit_id").equalTo(units.get(0)).and(col("colour").equalTo("red"))).count());
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+        Dataset<Row> dimension = spark.read().format("delta").load(ROOT + "/silver/dim_transport_units")
+            .filter(col("unit_id").equalTo(units.get(1)));
+        Dataset<Row> features = spark.read().format("delta").load(ROOT + "/gold/resource_usage_features")
+            .filter(col("unit_id").equalTo(units.get(1)));
+        // gold recomputed the unit's days without their deleted performance rows (its pings stay)
+        return dimension.count() > 0 && dimension.filter("is_current").count() == 0
+            && spark.read().format("delta").load(ROOT + "/silver/unit_performance")
+                .filter(col("unit_id").equalTo(units.get(1))).count() == 0
+            && features.count() > 0 && features.filter(col("fuel_used_l").isNotNull()).count() == 0;
+      });
       assertTrue(pipeline.isAlive(), "run-all kept running through it all");
     } finally {
       if (simulator != null) {
