@@ -74,10 +74,12 @@ final class SilverLocationsJob implements StreamingJob {
           LocationsEnriched.Summary s = silver.upsert(batch);
           WeatherCache.Counters after = cache.counters();
           out.printf("silver-locations: batch %d: %,d bronze rows → %,d new pings (%,d duplicates), %,d neighbours "
-                  + "recomputed, weather: %,d calls, %,d cache hits, %,d failed calls; %,d earlier rows' weather filled in; %.1f s%n",
+                  + "recomputed, weather: %,d calls, %,d cache hits, %,d failed calls; %,d earlier rows' weather filled in; "
+                  + "%,d earlier pings given their unit; %.1f s%n",
               id, s.rowsIn(), s.inserted(), s.duplicates(), s.recomputed(),
               after.client().calls() - before.client().calls(), after.hits() - before.hits(),
-              after.client().failures() - before.client().failures(), s.weatherFixed(), (System.nanoTime() - start) / 1e9);
+              after.client().failures() - before.client().failures(), s.weatherFixed(), s.unitsDescribed(),
+              (System.nanoTime() - start) / 1e9);
           out.flush();
         }))
         .trigger(context.trigger(settings.streaming().tableCheckInterval()))

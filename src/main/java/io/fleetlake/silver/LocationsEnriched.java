@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.radians;
 import static org.apache.spark.sql.functions.round;
@@ -63,7 +64,8 @@ public final class LocationsEnriched {
   }
 
   /** What a batch did, for the progress line. */
-  public record Summary(long rowsIn, long inserted, long duplicates, long recomputed, long weatherFixed) {}
+  public record Summary(long rowsIn, long inserted, long duplicates, long recomputed, long weatherFixed,
+                        long unitsDescribed) {}
 
   private final LakeSettings lake;
   private final WeatherSettings weather;
@@ -151,7 +153,8 @@ public final class LocationsEnriched {
         }
       }
       long retried = exists ? retryFailedWeather(spark, path) : 0;
-      return new Summary(rowsIn, inserted, rowsIn - inserted, corrected, retried);
+      long described = exists && inserted > 0 ? describeLateUnits(spark, path, maxDate(fresh)) : 0;
+      return new Summary(rowsIn, inserted, rowsIn - inserted, corrected, retried, described);
     } finally {
       batch.unpersist();
     }
@@ -180,6 +183,36 @@ public final class LocationsEnriched {
       }
       return fixed;
     }
+  }
+
+  /**
+   * Pings that arrived before the dimension knew their unit ({@code unit_known} false) get the unit's attributes
+   * as of their time once it does: the pings of the horizon before {@code latest} (the batch's latest day), read
+   * by partition. Their silver rows change, so gold recomputes their hours and days.
+   */
+  long describeLateUnits(SparkSession spark, String path, java.sql.Date latest) {
+    Dataset<Row> dimension = dimension(spark);
+    if (dimension == null) {
+      return 0;
+    }
+    Dataset<Row> unknown = spark.read().format("delta").load(path)
+        .filter(col("event_date").geq(date_sub(lit(latest), horizonDays)).and(not(col("unit_known"))))
+        .select("event_id", "event_date", "unit_id", "event_time");
+    Dataset<Row> described = UnitDimension.asOf(unknown, "unit_id", "event_time", dimension.select(unitColumns(dimension)))
+        .filter(col("version_key").isNotNull())
+        .drop("valid_from", "valid_to", "version", "unit_id", "event_time")
+        .localCheckpoint(true);
+    long count = described.count();
+    if (count > 0) {
+      java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+      UNIT.keySet().forEach(c -> set.put(c, "s." + c));
+      set.put("unit_known", "true");
+      DeltaTable.forPath(spark, path).as("t")
+          .merge(described.as("s"), "t.event_date = s.event_date AND t.event_id = s.event_id")
+          .whenMatched().updateExpr(set)
+          .execute();
+    }
+    return count;
   }
 
   /**
@@ -223,6 +256,10 @@ public final class LocationsEnriched {
       result = result.withColumn(c.getKey(), lit(null).cast(c.getValue()));
     }
     return result;
+  }
+
+  private static java.sql.Date maxDate(Dataset<Row> rows) {
+    return rows.agg(org.apache.spark.sql.functions.max(to_date(col("event_time")))).first().getDate(0);
   }
 
   private static java.sql.Date minDate(Dataset<Row> rows) {

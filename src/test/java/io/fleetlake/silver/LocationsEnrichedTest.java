@@ -84,5 +84,22 @@ class LocationsEnrichedTest {
     assertEquals(List.of("WRITE", "MERGE", "MERGE", "MERGE"),
         delta.history().orderBy("version").select("operation").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     assertEquals("true", delta.detail().select("properties").first().getJavaMap(0).get("delta.enableChangeDataFeed"));
+
+    // two of the units become known (polled, then in the dimension): the next batch gives their pings attributes
+    Dataset<Row> units = spark.sql("SELECT * FROM VALUES ('TER-000', 'Truck 0', 'terrestrial'), ('TER-001', 'Ship 1', "
+        + "'maritime') AS t(unit_id, name, unit_type)").withColumn("updated_at", org.apache.spark.sql.functions.lit(
+            java.sql.Timestamp.valueOf("2026-01-01 00:00:00"))).withColumn("_polled_at", org.apache.spark.sql.functions.current_timestamp());
+    units.write().format("delta").save(lake.table("bronze", "transport_units"));
+    new SilverDimensions(lake).upsertUnitVersions(units);
+    Dataset<Row> next = pings().filter("i = 15 AND unit_id = 'TER-002'").drop("i")
+        .withColumn("event_id", org.apache.spark.sql.functions.lit("TER-002-16"))
+        .withColumn("event_time", org.apache.spark.sql.functions.expr("event_time + INTERVAL 15 MINUTES"));
+    LocationsEnriched.Summary described = silver.upsert(next);
+    assertEquals(32, described.unitsDescribed(), described.toString());
+    Dataset<Row> after = spark.read().format("delta").load(lake.table("silver", LocationsEnriched.TABLE));
+    assertEquals(16, after.filter("unit_known AND unit_id = 'TER-000' AND unit_type = 'terrestrial'").count());
+    assertEquals(16, after.filter("unit_known AND unit_id = 'TER-001' AND name = 'Ship 1'").count());
+    assertEquals(17, after.filter("NOT unit_known AND unit_id = 'TER-002'").count(), "still unknown: still flagged");
+    assertEquals(0, silver.upsert(next).unitsDescribed(), "described once");
   }
 }
