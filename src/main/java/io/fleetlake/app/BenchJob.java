@@ -101,7 +101,8 @@ final class BenchJob implements Job {
   }
 
   /** The incremental poll after a known change in Postgres. */
-  private record PollRun(long idleRowsRead, long rowsChanged, long rowsRead) {}
+  private record PollRun(long idleRowsRead, long rowsChanged, long rowsRead, long busyRowsChanged, long busyRowsRead,
+                         long reconcileKeys, double reconcileSeconds) {}
 
   /** The live run: per-row latency to silver, and files added per table per micro-batch. */
   private record FollowRun(long rows, double p50Seconds, double p95Seconds, double maxSeconds,
@@ -172,7 +173,9 @@ final class BenchJob implements Job {
       }
       if (poll != null) {
         report.put("incremental_poll", Map.of("rows_read_with_nothing_changed", poll.idleRowsRead(),
-            "rows_changed", poll.rowsChanged(), "rows_read", poll.rowsRead()));
+            "rows_changed", poll.rowsChanged(), "rows_read", poll.rowsRead(), "busy_rows_changed", poll.busyRowsChanged(),
+            "busy_rows_read", poll.busyRowsRead(), "reconcile_keys_compared", poll.reconcileKeys(),
+            "reconcile_seconds", poll.reconcileSeconds()));
       }
       if (follow != null) {
         report.put("follow", follow.json());
@@ -288,8 +291,9 @@ final class BenchJob implements Job {
   }
 
   /**
-   * P6: after the catch-up, a poll with nothing changed (what the cursor's overlap reads again), then a
-   * day's statistics restated for every unit and a few units renamed, and the poll that picks them up.
+   * P6: after the catch-up, a poll with nothing changed, then a day's statistics restated for every unit and a
+   * few units renamed, and the poll that picks them up; then polls while another writer commits (a busy
+   * source), and one that compares keys for deletes (its cost).
    */
   private static PollRun incrementalPoll(SparkSession spark, BenchEnvironment environment, PrintStream out) throws Exception {
     Settings settings = environment.settings();
@@ -308,7 +312,45 @@ final class BenchJob implements Job {
       out.println("bench: " + result.line());
       read += result.rowsRead();
     }
-    return new PollRun(idle, changed, read);
+    // a busy source: another writer commits one unit's update after another while three rounds of polls run
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+    Thread writer = new Thread(() -> {
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(settings.postgres().jdbcUrl(),
+          settings.postgres().connectionProperties()); java.sql.Statement s = c.createStatement()) {
+        for (long i = 0; writing.get(); i++) {
+          commits.addAndGet(s.executeUpdate("UPDATE transport_units SET updated_at = now(), active = NOT active "
+              + "WHERE unit_id = (SELECT unit_id FROM transport_units ORDER BY unit_id OFFSET " + (i % 50) + " LIMIT 1)"));
+        }
+      } catch (java.sql.SQLException e) {
+        out.println("bench: the busy writer stopped: " + e.getMessage());
+      }
+    }, "bench-busy-writer");
+    writer.start();
+    long busyRead = 0;
+    try {
+      for (int round = 0; round < 2; round++) {
+        for (PolledTable table : settings.poll().tables()) {
+          busyRead += poller.poll(table).rowsRead();
+        }
+      }
+    } finally {
+      writing.set(false);
+      writer.join();
+    }
+    for (PolledTable table : settings.poll().tables()) {
+      busyRead += poller.poll(table).rowsRead(); // what was committed during the last round
+    }
+    out.printf("bench: busy source: %,d rows read for %,d commits of another writer during the polls%n", busyRead,
+        commits.get());
+    long keys = 0;
+    long start = System.nanoTime();
+    for (PolledTable table : settings.poll().tables()) {
+      TablePoller.PollResult result = poller.poll(table, true);
+      out.println("bench: " + result.line());
+      keys += result.keysCompared();
+    }
+    return new PollRun(idle, changed, read, commits.get(), busyRead, keys, (System.nanoTime() - start) / 1e9);
   }
 
   /**
@@ -471,8 +513,13 @@ final class BenchJob implements Job {
     }
     if (poll != null) {
       report.add("P6", "Postgres rows read per incremental poll ÷ rows changed", (double) poll.rowsRead() / poll.rowsChanged(),
-          Goal.AT_MOST, 1.1, 0, String.format("%,d read for %,d changed; %,d read with nothing changed (the cursor's overlap)",
+          Goal.AT_MOST, 1.1, 0, String.format("%,d read for %,d changed; %,d read with nothing changed",
               poll.rowsRead(), poll.rowsChanged(), poll.idleRowsRead()));
+      // several commits to one unit between two polls are read as its latest version once: at most 1 when right
+      report.add("P6", "the same on a busy source (a writer committing during the polls)",
+          poll.busyRowsChanged() == 0 ? Double.NaN : (double) poll.busyRowsRead() / poll.busyRowsChanged(),
+          Goal.AT_MOST, 1.1, 0, String.format("%,d read for %,d commits; deletes: %,d keys compared in %.1f s",
+              poll.busyRowsRead(), poll.busyRowsChanged(), poll.reconcileKeys(), poll.reconcileSeconds()));
     }
     FleetRun first = fleets.get(0);
     for (FleetRun fleet : fleets.subList(1, fleets.size())) {
