@@ -3,7 +3,10 @@ package io.fleetlake.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlake.config.KafkaSettings;
+import io.fleetlake.config.PollSettings;
 import io.fleetlake.config.PostgresSettings;
+import io.fleetlake.maintain.TableMaintenance;
+import io.fleetlake.sources.PollLag;
 import io.fleetlake.config.Settings;
 import io.fleetlake.config.WeatherSettings;
 import io.fleetlake.lake.SparkSessions;
@@ -68,6 +71,9 @@ final class DoctorJob implements Job {
       context.out().println(result.line());
       context.out().flush();
       results.add(result);
+    }
+    if (results.stream().filter(r -> r.server().equals("postgres")).allMatch(CheckResult::ok)) {
+      pollLag(settings, context.out());
     }
     long passed = results.stream().filter(CheckResult::ok).count();
     context.out().println(passed + " of " + results.size() + " checks passed");
@@ -177,6 +183,43 @@ final class DoctorJob implements Job {
       };
       return CheckResult.failed("postgres", url, firstLine(e) + hint);
     }
+  }
+
+  /**
+   * Per polled table, what the next poll would read; and the source's transactions open longer than
+   * poll.overlap. Information and warnings: they fail no check.
+   */
+  private static void pollLag(Settings settings, java.io.PrintStream out) {
+    Configuration hadoop = SparkSessions.hadoopConfiguration(settings);
+    // a file system of its own, closed after each look (a cached one would be shared, and closed for all)
+    hadoop.set("fs.s3a.impl.disable.cache", "true");
+    hadoop.set("fs.s3.impl.disable.cache", "true");
+    hadoop.set("fs.file.impl.disable.cache", "true");
+    for (PollSettings.PolledTable table : settings.poll().tables()) {
+      Path bronze = new Path(settings.lake().table("bronze", table.bronzeTable()));
+      try (FileSystem fs = bronze.getFileSystem(hadoop)) {
+        out.println(PollLag.of(settings.postgres(), settings.poll(), table, fs, bronze).line());
+      } catch (Exception e) {
+        out.println(String.format("poll  %-16s  could not look: %s", table.table(), firstLine(e)));
+      }
+      out.flush();
+    }
+    try (Connection connection = DriverManager.getConnection(settings.postgres().jdbcUrl(),
+        settings.postgres().connectionProperties())) {
+      for (PollLag.OpenTransaction open : PollLag.longTransactions(connection, settings.poll())) {
+        out.println(String.format("WARN  postgres  a transaction open %s (pid %d, user %s, %s): longer than poll.overlap "
+                + "(%s); its rows are read once it commits, and until then VACUUM cannot clean up behind it",
+            elapsed(open.open()), open.pid(), open.user(), open.state(),
+            TableMaintenance.human(settings.poll().overlap())));
+      }
+    } catch (SQLException e) {
+      out.println("WARN  postgres  could not look for long transactions: " + firstLine(e));
+    }
+  }
+
+  private static String elapsed(java.time.Duration d) {
+    return d.toHours() > 0 ? d.toHours() + " h " + d.toMinutesPart() + " min"
+        : d.toMinutes() > 0 ? d.toMinutes() + " min " + d.toSecondsPart() + " s" : d.toSeconds() + " s";
   }
 
   static CheckResult checkWeather(WeatherSettings weather) {

@@ -17,7 +17,7 @@ import org.apache.spark.sql.streaming.Trigger;
  *
  * <pre>
  * poll transport_units: 60 rows read (full snapshot), 60 new versions → bronze/transport_units; 2.1 s
- * poll unit_performance: 9 rows read (cursor > 2026-11-23T18:55:12Z), 3 new versions → bronze/unit_performance; 1.4 s
+ * poll unit_performance: 3 rows read (since snapshot 7701:7705:7702), 3 new versions → bronze/unit_performance; deletes: 1,200 keys compared, 0 gone; 1.4 s
  * </pre>
  *
  * A poll that fails (database down, wrong password) prints one line with the reason; a continuous run goes on
@@ -32,7 +32,9 @@ final class PollSourcesJob implements StreamingJob {
 
   @Override
   public List<String> writtenTables(Settings settings) {
-    return settings.poll().tables().stream().map(t -> "bronze/" + t.bronzeTable()).toList();
+    List<String> tables = new java.util.ArrayList<>(settings.poll().tables().stream().map(t -> "bronze/" + t.bronzeTable()).toList());
+    tables.add("_quality/" + TablePoller.QUALITY_TABLE);
+    return tables;
   }
 
   @Override
@@ -40,7 +42,8 @@ final class PollSourcesJob implements StreamingJob {
     context.refuseArguments();
     Settings settings = context.settings();
     TablePoller poller = new TablePoller(spark, settings.postgres(), settings.poll(), settings.lake());
-    boolean allPolled = pollAll(poller, settings, context.out());
+    // an hourly --available-now step also looks for deletes every time; a stream every reconcile-interval
+    boolean allPolled = pollAll(poller, settings, context.out(), context.availableNow());
     if (context.availableNow()) {
       if (!allPolled) {
         throw new JobFailedException("not every table could be polled (see above)");
@@ -54,17 +57,19 @@ final class PollSourcesJob implements StreamingJob {
         .writeStream()
         .queryName(QUERY_NAME)
         .option("checkpointLocation", settings.lake().checkpoint(QUERY_NAME, "timer"))
-        .foreachBatch(LakeWriteLock.batches((ticks, batchId) -> pollAll(poller, settings, context.out())))
+        .foreachBatch(LakeWriteLock.batches((ticks, batchId) -> pollAll(poller, settings, context.out(), false)))
         .trigger(Trigger.ProcessingTime(settings.streaming().pollInterval().toMillis()))
         .start());
   }
 
   /** Polls every table; a failure is printed and the others are still polled. True if all succeeded. */
-  private static boolean pollAll(TablePoller poller, Settings settings, PrintStream out) {
+  private static boolean pollAll(TablePoller poller, Settings settings, PrintStream out, boolean reconcile) {
     boolean allPolled = true;
     for (PolledTable table : settings.poll().tables()) {
       try {
-        out.println(poller.poll(table).line());
+        TablePoller.PollResult result = poller.poll(table, reconcile);
+        result.notes().forEach(out::println);
+        out.println(result.line());
       } catch (TablePoller.PollFailedException e) {
         out.println(e.getMessage());
         allPolled = false;

@@ -1,6 +1,7 @@
 package io.fleetlake.config;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,11 +11,18 @@ import java.util.Set;
  * What poll-sources reads from the source database. A table is described here only, so another table of the
  * same kind needs no code.
  *
- * @param overlap how far before the last cursor each poll re-reads, for transactions that commit late
+ * @param overlap a source transaction open longer than this is worth a warning from doctor (the poll itself
+ *     reads by transaction ids, not by cursor time, and misses no transaction however long)
  * @param fetchSize rows per round trip (Postgres holds a whole result in memory with 0)
  * @param snapshotPartitions parallel reads of a table's first, full snapshot
+ * @param sourceTimeZone the zone a {@code timestamp} (without time zone) column of the source is written in
+ * @param futureCursorMargin a cursor later than the database's own clock by more than this is flagged
+ *     FUTURE_CURSOR
+ * @param reconcileInterval how often a streaming poll compares the source's keys with bronze to find deletes
+ *     (every {@code --available-now} poll does)
  */
-public record PollSettings(List<PolledTable> tables, Duration overlap, int fetchSize, int snapshotPartitions) {
+public record PollSettings(List<PolledTable> tables, Duration overlap, int fetchSize, int snapshotPartitions,
+                           ZoneId sourceTimeZone, Duration futureCursorMargin, Duration reconcileInterval) {
 
   /**
    * One source table.
@@ -54,7 +62,16 @@ public record PollSettings(List<PolledTable> tables, Duration overlap, int fetch
       }
       tables.add(polled);
     }
+    String zone = reader.string("source-time-zone");
+    ZoneId sourceTimeZone;
+    try {
+      sourceTimeZone = ZoneId.of(zone);
+    } catch (java.time.DateTimeException e) {
+      throw new InvalidSettingException(reader.fullKey("source-time-zone"), zone,
+          "must be a time zone id such as UTC or Europe/Berlin");
+    }
     return new PollSettings(List.copyOf(tables), reader.positiveDuration("overlap"), reader.intAtLeast("fetch-size", 1),
-        reader.intAtLeast("snapshot-partitions", 1));
+        reader.intAtLeast("snapshot-partitions", 1), sourceTimeZone, reader.positiveDuration("future-cursor-margin"),
+        reader.positiveDuration("reconcile-interval"));
   }
 }

@@ -68,9 +68,16 @@ public final class GoldTables {
       Dataset<Row> unitDayPings = pings.join(unitDays.withColumnRenamed("stat_date", "event_date"),
           new String[] {"unit_id", "event_date"}, "left_semi");
       Dataset<Row> unitDayPerformance = performance.join(unitDays, new String[] {"unit_id", "stat_date"}, "left_semi");
+      // a unit-day with neither pings nor performance left (deleted in the source) leaves the table: the touched
+      // unit-days exactly, as values, never as SQL text
+      Object[] touchedUnitDays = unitDays.select(unitDay(col("unit_id"), col("stat_date"))).as(Encoders.STRING())
+          .collectAsList().toArray();
       long unitDayCount = upsert(spark, GoldAggregates.FEATURES,
           aggregates.features(unitDayPings, unitDayPerformance).localCheckpoint(true),
-          "t.stat_date = s.stat_date AND t.unit_id = s.unit_id", null, "stat_date");
+          "t.stat_date = s.stat_date AND t.unit_id = s.unit_id",
+          // the dates first: they prune the table's partitions
+          col("t.stat_date").isin(dates.toArray()).and(unitDay(col("t.unit_id"), col("t.stat_date")).isin(touchedUnitDays)),
+          "stat_date");
       return new Summary(hourCount, dayCount, unitDayCount);
     } finally {
       keys.unpersist();
@@ -100,6 +107,10 @@ public final class GoldTables {
     }
     merge.execute();
     return count;
+  }
+
+  private static Column unitDay(Column unit, Column date) {
+    return org.apache.spark.sql.functions.concat_ws("\u0000", unit, date.cast("string"));
   }
 
   private Dataset<Row> read(SparkSession spark, String layer, String table) {

@@ -45,6 +45,12 @@ public final class Dashboard {
     boolean model = view("gold", FuelModel.METRICS, "model_metrics") & view("gold", FuelModel.PREDICTIONS, "model_predictions");
     boolean quarantine = view("bronze", "locations_quarantine", "quarantine");
     boolean quality = view("_quality", "results", "quality_results");
+    if (view("_quality", io.fleetlake.sources.TablePoller.QUALITY_TABLE, "poll_quality_results")) {
+      // the poll's counts (FUTURE_CURSOR, NULL_CURSOR) are written by another driver, to a table of their own
+      spark.sql("SELECT * FROM " + (quality ? "quality_results UNION ALL SELECT * FROM " : "") + "poll_quality_results")
+          .createOrReplaceTempView("quality_results");
+      quality = true;
+    }
     int charts = 0;
     StringBuilder body = new StringBuilder();
     body.append(tiles(quarantine));
@@ -115,7 +121,7 @@ public final class Dashboard {
       missing.add("bronze/locations_quarantine");
     }
     if (quality) {
-      body.append(section("Data-quality rules", "_quality/results: rows checked and failed, over every batch", table(
+      body.append(section("Data-quality rules", "_quality/results and poll_results: rows checked and failed, over every batch and poll", table(
           "SELECT table_name, rule, severity, sum(rows_checked) AS rows_checked, sum(rows_failed) AS rows_failed, "
               + "round(100 * sum(rows_failed) / greatest(sum(rows_checked), 1), 3) AS failed_pct "
               + "FROM quality_results GROUP BY 1, 2, 3 ORDER BY 1, 5 DESC, 2")));

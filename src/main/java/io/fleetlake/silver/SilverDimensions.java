@@ -1,14 +1,17 @@
 package io.fleetlake.silver;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
-import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.ErasureLog;
 import io.fleetlake.sources.TablePoller;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -22,6 +25,8 @@ import org.apache.spark.sql.expressions.Window;
 public final class SilverDimensions {
   public static final String DIM_UNITS = "dim_transport_units";
   public static final String PERFORMANCE = "unit_performance";
+  /** A unit-day deleted in the source; never a column of silver. */
+  private static final String GONE = "_gone";
 
   private final LakeSettings lake;
 
@@ -59,24 +64,34 @@ public final class SilverDimensions {
     return units.size();
   }
 
-  /** The latest version of each (unit_id, stat_date) in {@code batch} into silver/unit_performance. */
+  /**
+   * The latest version of each (unit_id, stat_date) in {@code batch} into silver/unit_performance; a unit-day
+   * deleted in the source (its latest bronze row has source_deleted) is deleted, and gold recomputes that day.
+   */
   public void upsertLatestPerformance(Dataset<Row> polled) {
     SparkSession spark = polled.sparkSession();
+    Column deleted = List.of(polled.columns()).contains(TablePoller.SOURCE_DELETED)
+        ? coalesce(col(TablePoller.SOURCE_DELETED), lit(false)) : lit(false);
     Dataset<Row> latest = ErasureLog.withoutErased(polled, lake, "stat_date", TablePoller.POLLED_AT)
-        .withColumn("n", row_number().over(Window.partitionBy("unit_id", "stat_date").orderBy(col("updated_at").desc())))
-        .filter("n = 1").drop("n");
+        .withColumn(GONE, deleted)
+        .withColumn("n", row_number().over(Window.partitionBy("unit_id", "stat_date").orderBy(col("updated_at").desc(),
+            // a deletion seen in the same instant as a version comes after it
+            col(GONE).desc())))
+        .filter("n = 1").drop("n", TablePoller.SOURCE_DELETED, TablePoller.SOURCE_XID);
     String path = lake.table("silver", PERFORMANCE);
     if (!DeltaTable.isDeltaTable(spark, path)) {
-      latest.write().format("delta").mode("append").partitionBy("stat_date").save(path);
-      // gold streams the table's changes: revisions arrive as MERGE updates
-      DeltaWrites.enableChangeFeed(spark, path);
+      // gold streams the table's changes (revisions arrive as MERGE updates, deletions as deletes): the change
+      // feed is on from the first commit, so gold starting meanwhile never changes the table's protocol under it
+      latest.filter(not(col(GONE))).drop(GONE).write().format("delta").mode("append").partitionBy("stat_date")
+          .option("delta.enableChangeDataFeed", "true").save(path);
       return;
     }
     DeltaTable.forPath(spark, path).as("t")
         .merge(latest.as("s"), "t.unit_id = s.unit_id AND t.stat_date = s.stat_date")
+        .whenMatched("s." + GONE + " AND s.updated_at >= t.updated_at").delete()
         // a revision arriving before an older row must not be overwritten by it
-        .whenMatched("s.updated_at > t.updated_at").updateAll()
-        .whenNotMatched().insertAll()
+        .whenMatched("NOT s." + GONE + " AND s.updated_at > t.updated_at").updateAll()
+        .whenNotMatched("NOT s." + GONE).insertAll()
         .execute();
   }
 }

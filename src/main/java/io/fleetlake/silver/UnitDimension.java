@@ -6,10 +6,13 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.fleetlake.sources.TablePoller;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +40,8 @@ public final class UnitDimension {
   public static final String KEY = "unit_id";
   public static final String CURSOR = "updated_at";
   /** Columns of bronze that are no attribute of the unit. */
-  private static final Set<String> NOT_TRACKED = Set.of(KEY, CURSOR, "_polled_at");
+  private static final Set<String> NOT_TRACKED = Set.of(KEY, CURSOR, TablePoller.POLLED_AT, TablePoller.SOURCE_XID,
+      TablePoller.SOURCE_DELETED);
 
   private UnitDimension() {}
 
@@ -51,27 +55,38 @@ public final class UnitDimension {
     return col("`" + name.replace("`", "``") + "`");
   }
 
-  /** Every version of the units in {@code bronze}, from all their polled rows. */
+  /**
+   * Every version of the units in {@code bronze}, from all their polled rows. A unit deleted in the source (a
+   * bronze row with source_deleted) has its version closed at the time the poll saw it gone, and no current one
+   * unless it comes back.
+   */
   public static Dataset<Row> versions(Dataset<Row> bronze) {
     List<String> tracked = trackedAttributes(bronze);
     WindowSpec byTime = Window.partitionBy(KEY).orderBy(CURSOR);
+    Column deleted = Arrays.asList(bronze.columns()).contains(TablePoller.SOURCE_DELETED)
+        ? coalesce(col(TablePoller.SOURCE_DELETED), lit(false)) : lit(false);
     List<Column> hashed = new ArrayList<>();
     for (String attribute : tracked) {
       // null and "" must differ: a marker that no value carries
       hashed.add(coalesce(column(attribute).cast("string"), lit("\u0000null")));
     }
     Dataset<Row> described = bronze
+        .withColumn("_gone", deleted)
         .dropDuplicates(KEY, CURSOR)
-        .withColumn("attributes_hash", sha2(concat_ws("\u0001", hashed.toArray(new Column[0])), 256));
+        .withColumn("attributes_hash", when(col("_gone"), lit("\u0000deleted"))
+            .otherwise(sha2(concat_ws("\u0001", hashed.toArray(new Column[0])), 256)));
     Dataset<Row> changes = described
         .withColumn("previous_hash", lag("attributes_hash", 1).over(byTime))
-        .filter(col("previous_hash").isNull().or(col("previous_hash").notEqual(col("attributes_hash"))));
+        .filter(col("previous_hash").isNull().or(col("previous_hash").notEqual(col("attributes_hash"))))
+        // a deletion ends the version before it, and is no version itself
+        .withColumn("valid_to", lead(CURSOR, 1).over(byTime))
+        .filter(not(col("_gone")));
     List<Column> output = new ArrayList<>();
     output.add(col(KEY));
     tracked.forEach(a -> output.add(column(a)));
     output.add(col(CURSOR).as("valid_from"));
-    output.add(lead(CURSOR, 1).over(byTime).as("valid_to"));
-    output.add(lead(CURSOR, 1).over(byTime).isNull().as("is_current"));
+    output.add(col("valid_to"));
+    output.add(col("valid_to").isNull().as("is_current"));
     output.add(row_number().over(byTime).as("version"));
     output.add(xxhash64(col(KEY), col(CURSOR)).as("version_key"));
     return changes.select(output.toArray(new Column[0]));

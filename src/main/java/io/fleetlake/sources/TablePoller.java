@@ -1,50 +1,103 @@
 package io.fleetlake.sources;
 
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
-import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.config.PollSettings;
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.PostgresSettings;
+import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.ErasureLog;
-import java.util.List;
+import io.fleetlake.quality.QualityResults;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Polls one source table into its bronze table: every row version once, with the time it was polled.
+ * Polls one source table into its bronze table: every committed row version once, with the time it was polled.
  *
- * <p>The first poll reads a full snapshot (in parallel, split by a hash of the key). Later polls read
- * {@code cursor > latest cursor in bronze − overlap}: {@code cursor > last} alone would miss a row whose
- * transaction commits after a later row was read (the failure of Hudi's JdbcSource and of Kafka Connect JDBC in
- * timestamp mode). What the overlap reads again is dropped by a MERGE on (key, cursor), so replays and
- * overlaps add nothing. The position is not stored anywhere else: it is the latest cursor in bronze itself,
- * so it is committed atomically with the data it belongs to, and a crash between reading and writing neither
- * skips nor duplicates.
+ * <p>Each poll opens a read-only REPEATABLE READ transaction and reads under its snapshot (the parallel readers
+ * of a full read import it, so they see one moment). Which rows a poll reads is decided by transaction ids, not
+ * by cursor time: a row whose writing transaction was not visible to the previous poll's snapshot is read (see
+ * {@link PollPosition}). Postgres stamps {@code now()} at a transaction's start, so a cursor-time position
+ * ({@code cursor > last − overlap}, Kafka Connect JDBC's and Hudi's way) misses every transaction longer than
+ * its overlap, every row written by a slow clock, everything after a future-dated row; an xid position misses
+ * none of them. The position is recorded in the bronze commit that holds the rows. A MERGE on (key, writing
+ * transaction) drops anything read twice (a retried poll).
+ *
+ * <p>Deletes: the keys in the source are compared with the keys bronze holds as live (on a full read, every
+ * {@code --available-now} poll and every {@code poll.reconcile-interval}); a key gone gets one row with
+ * {@code source_deleted = true}, its cursor the database's time when the poll saw it gone.
+ *
+ * <p>What no poll can see: a version overwritten before the next poll (only the last one is read; CDC could).
  */
 public final class TablePoller {
   public static final String POLLED_AT = "_polled_at";
+  /** The 64-bit id of the source transaction that wrote the row version (null on a deletion row). */
+  public static final String SOURCE_XID = "_source_xid";
+  /** True on the row that records a key gone from the source. */
+  public static final String SOURCE_DELETED = "source_deleted";
+  public static final String FUTURE_CURSOR = "FUTURE_CURSOR";
+  public static final String NULL_CURSOR = "NULL_CURSOR";
+  /** Under _quality/: the poll's rule counts. */
+  public static final String QUALITY_TABLE = "poll_results";
+  private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
 
   /**
-   * @param since the lower bound read, empty for a full snapshot
+   * @param read what was read: "full snapshot", or "since snapshot …"
    * @param rowsRead rows the source returned
-   * @param rowsAdded row versions new to bronze
+   * @param rowsAdded row versions new to bronze (deletion rows included)
+   * @param keysCompared source keys compared with bronze to find deletes, -1 if this poll did not look
+   * @param deleted keys found gone from the source
+   * @param futureCursors rows whose cursor is ahead of the database's clock (FUTURE_CURSOR in _quality/poll_results)
+   * @param nullCursors rows without a cursor value
+   * @param notes schema changes seen, one line each
    */
-  public record PollResult(PolledTable table, Optional<Instant> since, long rowsRead, long rowsAdded, double seconds) {
+  public record PollResult(PolledTable table, String read, long rowsRead, long rowsAdded, long keysCompared,
+                           long deleted, long futureCursors, long nullCursors, List<String> notes, double seconds) {
+    public boolean full() {
+      return read.startsWith("full snapshot");
+    }
+
     public String line() {
-      return String.format("poll %s: %,d rows read (%s), %,d new versions → bronze/%s; %.1f s", table.table(), rowsRead,
-          since.map(s -> "cursor > " + s).orElse("full snapshot"), rowsAdded, table.bronzeTable(), seconds);
+      StringBuilder line = new StringBuilder(String.format("poll %s: %,d rows read (%s), %,d new versions → bronze/%s",
+          table.table(), rowsRead, read, rowsAdded, table.bronzeTable()));
+      if (keysCompared >= 0) {
+        line.append(String.format("; deletes: %,d keys compared, %,d gone", keysCompared, deleted));
+      }
+      if (futureCursors > 0) {
+        line.append(String.format("; %,d with %s ahead of the database's clock (%s)", futureCursors, table.cursor(),
+            FUTURE_CURSOR));
+      }
+      if (nullCursors > 0) {
+        line.append(String.format("; %,d without %s", nullCursors, table.cursor()));
+      }
+      return line.append(String.format("; %.1f s", seconds)).toString();
     }
   }
 
@@ -60,46 +113,297 @@ public final class TablePoller {
   private final PollSettings poll;
   private final LakeSettings lake;
 
+  /**
+   * @param spark the job's session; the poller works in a session of its own (same context), whose commits carry
+   *     the poll's position and whose MERGEs evolve bronze's schema, without touching the other queries' commits
+   */
   public TablePoller(SparkSession spark, PostgresSettings postgres, PollSettings poll, LakeSettings lake) {
-    this.spark = spark;
+    this.spark = spark.newSession();
+    this.spark.conf().set("spark.databricks.delta.schema.autoMerge.enabled", "true");
     this.postgres = postgres;
     this.poll = poll;
     this.lake = lake;
   }
 
+  /** A poll that compares keys for deletes only when the reconcile interval has passed since the last did. */
   public PollResult poll(PolledTable table) {
+    return poll(table, false);
+  }
+
+  /** @param reconcile compare the source's keys with bronze's now, whenever the last comparison was */
+  public PollResult poll(PolledTable table, boolean reconcile) {
     long start = System.nanoTime();
     String path = lake.table("bronze", table.bronzeTable());
-    boolean exists = DeltaTable.isDeltaTable(spark, path);
-    Optional<Instant> since = exists ? latestCursor(path, table).map(c -> c.minus(poll.overlap())) : Optional.empty();
-    Dataset<Row> rows;
-    long read;
-    try {
-      rows = withoutErased(read(table, since), table).withColumn(POLLED_AT, current_timestamp())
+    SparkSession previous = SparkSession.getActiveSession().getOrElse(() -> null);
+    SparkSession.setActiveSession(spark);
+    try (SourceTransaction source = SourceTransaction.begin(postgres, table)) {
+      boolean exists = DeltaTable.isDeltaTable(spark, path);
+      Optional<PollPosition> position = exists ? PollPosition.latest(spark, path) : Optional.empty();
+      SourceSnapshot now = source.snapshot();
+      Optional<String> fullBecause = position.isEmpty()
+          ? Optional.of(exists ? "no position recorded in bronze" : "first poll")
+          : now.cannotFollow(position.get().snapshot());
+      String read = fullBecause.map(why -> exists ? "full snapshot: " + why : "full snapshot")
+          .orElseGet(() -> "since snapshot " + abbreviated(position.get().snapshot()));
+      Dataset<Row> rows = (fullBecause.isPresent() ? readFull(table, source) : readSince(table, source, position.get()))
+          .withColumn(SOURCE_DELETED, lit(false))
+          .withColumn(POLLED_AT, current_timestamp())
           .persist(StorageLevel.MEMORY_AND_DISK());
-      read = rows.count();
+      try {
+        long rowsRead = rows.count();
+        List<Long> readXids = rows.filter(col(SOURCE_XID).geq(now.xmin())).select(SOURCE_XID).distinct()
+            .as(Encoders.LONG()).collectAsList();
+        Column cursor = col(quoted(table.cursor()));
+        long nullCursors = rowsRead == 0 ? 0 : rows.filter(cursor.isNull()).count();
+        long futureCursors = rowsRead == 0 ? 0 : rows.filter(cursor.gt(lit(Timestamp.from(
+            source.databaseTime().plus(poll.futureCursorMargin()))))).count();
+        List<String> notes = new ArrayList<>();
+        Dataset<Row> written = withoutErased(rows, table);
+        long keysCompared = -1;
+        long deleted = 0;
+        Optional<Instant> reconciledAt = position.flatMap(PollPosition::reconciledAt);
+        boolean due = reconcile || fullBecause.isPresent() || reconciledAt.isEmpty()
+            || reconciledAt.get().plus(poll.reconcileInterval()).isBefore(source.databaseTime());
+        if (exists && due) {
+          Dataset<Row> sourceKeys = fullBecause.isPresent() ? rows.select(keyColumns(table))
+              : readKeys(table, source).persist(StorageLevel.MEMORY_AND_DISK());
+          keysCompared = sourceKeys.count();
+          Dataset<Row> gone = goneKeys(table, path, sourceKeys).localCheckpoint(true);
+          deleted = gone.count();
+          if (deleted > 0) {
+            written = written.unionByName(deletions(table, gone, rows.schema(), source.databaseTime()));
+          }
+          sourceKeys.unpersist();
+          reconciledAt = Optional.of(source.databaseTime());
+        } else if (!exists) {
+          reconciledAt = Optional.of(source.databaseTime());
+        }
+        PollPosition after = PollPosition.after(now, position, readXids, reconciledAt);
+        long added;
+        spark.conf().set(USER_METADATA, after.json());
+        try {
+          if (!exists) {
+            written.write().format("delta").mode("append").partitionBy(table.partitionBy().toArray(String[]::new))
+                .save(path);
+            added = written.count();
+          } else {
+            // a dropped column is worth a warning when rows come without it, not at every idle poll
+            written = fitted(table, path, written, rowsRead > 0 ? notes : new ArrayList<>());
+            added = insertNewVersions(path, table, written);
+          }
+        } finally {
+          spark.conf().unset(USER_METADATA);
+        }
+        recordQuality(table, now, rowsRead, futureCursors, nullCursors);
+        return new PollResult(table, read, rowsRead, added, keysCompared, deleted, futureCursors, nullCursors,
+            List.copyOf(notes), (System.nanoTime() - start) / 1e9);
+      } finally {
+        rows.unpersist();
+      }
+    } catch (PollFailedException e) {
+      throw e;
     } catch (Exception e) { // JDBC's SQLException arrives unchecked through Spark's Scala code
       throw failed(table, e);
-    }
-    try {
-      long added;
-      if (!exists) {
-        rows.write().format("delta").mode("append").partitionBy(table.partitionBy().toArray(String[]::new)).save(path);
-        added = read;
-      } else {
-        added = insertNewVersions(path, table, rows);
-      }
-      return new PollResult(table, since, read, added, (System.nanoTime() - start) / 1e9);
-    } catch (Exception e) {
-      throw failed(table, e);
     } finally {
-      rows.unpersist();
+      if (previous == null) {
+        SparkSession.clearActiveSession();
+      } else {
+        SparkSession.setActiveSession(previous);
+      }
+    }
+  }
+
+  private static String abbreviated(SourceSnapshot snapshot) {
+    return snapshot.running().size() <= 3 ? snapshot.text()
+        : snapshot.xmin() + ":" + snapshot.xmax() + ":(" + snapshot.running().size() + " running)";
+  }
+
+  /**
+   * The source's columns as bronze keeps them: a {@code timestamp} (without time zone) column is read as the
+   * instant it means in {@code poll.source-time-zone}, and each row carries the id of the transaction that wrote
+   * it.
+   */
+  private String selectList(SourceTransaction source) {
+    // a zone id (letters, digits, / _ + -), checked when the settings were read; quoted as a Postgres literal
+    String zone = "'" + poll.sourceTimeZone().getId().replace("'", "''") + "'";
+    List<String> columns = new ArrayList<>();
+    for (SourceTransaction.SourceColumn column : source.columns()) {
+      String name = PolledTable.quote(column.name());
+      columns.add(column.timestampWithoutZone() ? "(" + name + " AT TIME ZONE " + zone + ") AS " + name : name);
+    }
+    columns.add(source.snapshot().rowXidSql(source.frozenBelow()) + " AS " + SOURCE_XID);
+    return String.join(", ", columns);
+  }
+
+  private Properties readerProperties(SourceTransaction source) {
+    Properties properties = postgres.connectionProperties();
+    // > 0 also makes Spark's Postgres dialect open a transaction, in which the import statement runs first
+    properties.setProperty("fetchsize", Integer.toString(poll.fetchSize()));
+    properties.setProperty("queryTimeout", Long.toString(Math.max(1, postgres.queryTimeout().toSeconds())));
+    properties.setProperty("sessionInitStatement", source.importStatement());
+    return properties;
+  }
+
+  /** Every row, in parallel readers split by a hash of the key, all at the poll's snapshot. */
+  private Dataset<Row> readFull(PolledTable table, SourceTransaction source) {
+    int parts = poll.snapshotPartitions();
+    String hashOfKey = "(hashtext(concat_ws('|', " + table.key().stream().map(k -> PolledTable.quote(k) + "::text")
+        .collect(Collectors.joining(", ")) + ")) & 2147483647) % " + parts;
+    String[] predicates = new String[parts];
+    for (int i = 0; i < parts; i++) {
+      predicates[i] = hashOfKey + " = " + i;
+    }
+    String query = "(SELECT " + selectList(source) + " FROM " + table.qualifiedName() + ") AS polled";
+    return spark.read().jdbc(postgres.jdbcUrl(), query, predicates, readerProperties(source));
+  }
+
+  /** The rows written by transactions the previous poll's snapshot did not see (ids are numbers, never data). */
+  private Dataset<Row> readSince(PolledTable table, SourceTransaction source, PollPosition previous) {
+    String query = "(SELECT " + selectList(source) + " FROM " + table.qualifiedName() + " WHERE "
+        + source.notReadBy(previous) + ") AS polled";
+    return spark.read().jdbc(postgres.jdbcUrl(), query, readerProperties(source));
+  }
+
+  /** The source's keys at the poll's snapshot: what the deletes are found from. */
+  private Dataset<Row> readKeys(PolledTable table, SourceTransaction source) {
+    String query = "(SELECT " + table.key().stream().map(PolledTable::quote).collect(Collectors.joining(", "))
+        + " FROM " + table.qualifiedName() + ") AS source_keys";
+    return spark.read().jdbc(postgres.jdbcUrl(), query, readerProperties(source));
+  }
+
+  private static Column[] keyColumns(PolledTable table) {
+    return table.key().stream().map(k -> col(quoted(k))).toArray(Column[]::new);
+  }
+
+  /** Keys whose latest bronze row is a live version but that the source no longer holds. */
+  private Dataset<Row> goneKeys(PolledTable table, String path, Dataset<Row> sourceKeys) {
+    Dataset<Row> bronze = spark.read().format("delta").load(path);
+    Column deletedFlag = Arrays.asList(bronze.columns()).contains(SOURCE_DELETED)
+        ? coalesce(col(SOURCE_DELETED), lit(false)) : lit(false);
+    Column xid = Arrays.asList(bronze.columns()).contains(SOURCE_XID) ? col(SOURCE_XID) : lit(null).cast("long");
+    Dataset<Row> live = bronze.withColumn("_deleted", deletedFlag).withColumn("_xid", xid)
+        .withColumn("_n", row_number().over(Window.partitionBy(keyColumns(table))
+            .orderBy(col(POLLED_AT).desc(), col("_xid").desc_nulls_last())))
+        .filter(col("_n").equalTo(1).and(not(col("_deleted"))))
+        .select(keyColumns(table));
+    Column same = lit(true);
+    for (String k : table.key()) {
+      same = same.and(live.col(quoted(k)).equalTo(sourceKeys.col(quoted(k))));
+    }
+    return live.join(sourceKeys, same, "left_anti");
+  }
+
+  /** One row per key gone: the key, the database's time as its cursor, every other column null. */
+  private static Dataset<Row> deletions(PolledTable table, Dataset<Row> gone, StructType schema, Instant seenGone) {
+    List<Column> columns = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      String name = field.name();
+      Column value;
+      if (table.key().contains(name)) {
+        value = col(quoted(name));
+      } else if (name.equals(table.cursor())) {
+        value = lit(Timestamp.from(seenGone)).cast(field.dataType());
+      } else if (name.equals(SOURCE_DELETED)) {
+        value = lit(true);
+      } else if (name.equals(POLLED_AT)) {
+        value = current_timestamp();
+      } else {
+        value = lit(null).cast(field.dataType());
+      }
+      columns.add(value.as(name));
+    }
+    return gone.select(columns.toArray(Column[]::new));
+  }
+
+  /**
+   * {@code rows} fitted to bronze's schema. A new source column is kept (the MERGE adds it); a column bronze
+   * has but the source no longer has stays in bronze, null in new rows; a narrower type is cast up to bronze's.
+   * A type bronze cannot take without losing values fails this table's poll: Delta 3.3 on Spark 3.5 widens
+   * only byte and short, and only behind a table feature that older readers (Athena among them) refuse.
+   */
+  private Dataset<Row> fitted(PolledTable table, String path, Dataset<Row> rows, List<String> notes) {
+    StructType bronze = spark.read().format("delta").load(path).schema();
+    Map<String, StructField> target = Arrays.stream(bronze.fields())
+        .collect(Collectors.toMap(StructField::name, f -> f));
+    Map<String, StructField> source = Arrays.stream(rows.schema().fields())
+        .collect(Collectors.toMap(StructField::name, f -> f));
+    Dataset<Row> fitted = rows;
+    for (StructField field : rows.schema().fields()) {
+      StructField existing = target.get(field.name());
+      if (existing == null) {
+        if (!field.name().equals(SOURCE_XID) && !field.name().equals(SOURCE_DELETED)) {
+          notes.add("poll " + table.table() + ": new column " + field.name() + " (" + field.dataType().simpleString()
+              + ") → added to bronze/" + table.bronzeTable());
+        }
+        continue;
+      }
+      DataType from = field.dataType();
+      DataType to = existing.dataType();
+      if (from.equals(to)) {
+        continue;
+      }
+      if (!Cast.canUpCast(from, to)) {
+        throw new PollFailedException("poll " + table.table() + " failed: column " + field.name() + " is "
+            + from.simpleString() + " in the source but " + to.simpleString() + " in bronze/" + table.bronzeTable()
+            + ", which cannot hold every value of it (Delta cannot widen it here): rewrite the bronze table with "
+            + "the new type, or give the source column back its type (host " + postgres.host() + ":"
+            + postgres.port() + ", database " + postgres.database() + ", table " + table.schema() + "." + table.table()
+            + ")", null);
+      }
+      fitted = fitted.withColumn(field.name(), col(quoted(field.name())).cast(to));
+    }
+    for (StructField field : bronze.fields()) {
+      if (!source.containsKey(field.name())) {
+        notes.add("poll " + table.table() + ": WARNING column " + field.name() + " is gone from the source: it stays "
+            + "in bronze/" + table.bronzeTable() + ", null in new rows");
+      }
+    }
+    if (!target.containsKey(SOURCE_XID)) {
+      // a bronze table of an older fleetlake: the MERGE condition below needs the columns before it can evolve
+      spark.sql("ALTER TABLE delta.`" + path + "` ADD COLUMNS (" + SOURCE_XID + " BIGINT, " + SOURCE_DELETED
+          + " BOOLEAN)");
+    }
+    return fitted;
+  }
+
+  /**
+   * MERGE on (key, writing transaction): only versions bronze has not seen are inserted. Rows of an older
+   * fleetlake carry no transaction id and are matched on (key, cursor), as that fleetlake did.
+   */
+  private long insertNewVersions(String path, PolledTable table, Dataset<Row> rows) {
+    String view = "polled_" + UUID.randomUUID().toString().replace("-", "");
+    rows.createOrReplaceTempView(view);
+    try {
+      String key = table.key().stream().map(k -> "t." + quoted(k) + " = s." + quoted(k)).collect(Collectors.joining(" AND "));
+      String cursor = quoted(table.cursor());
+      String on = key + " AND (t." + SOURCE_XID + " = s." + SOURCE_XID + " OR (t." + SOURCE_XID + " IS NULL AND NOT "
+          + "coalesce(t." + SOURCE_DELETED + ", false) AND NOT s." + SOURCE_DELETED + " AND t." + cursor + " = s." + cursor
+          + "))";
+      Row metrics = spark.sql("MERGE INTO delta.`" + path + "` t USING " + view + " s ON " + on
+          + " WHEN NOT MATCHED THEN INSERT *").first();
+      return metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
+    } finally {
+      spark.catalog().dropTempView(view);
     }
   }
 
   /**
-   * The source still holds an erased unit's rows: versions from before the erasure are not brought back (the
-   * overlap re-reads them, and a lowered position could too); a change made after it is new data.
+   * FUTURE_CURSOR and NULL_CURSOR counts of this poll into _quality/poll_results (soft: the rows are kept),
+   * _quality/results' shape. A table of its own: ingest-locations writes _quality/results from another driver,
+   * and two drivers committing to one Delta table on S3 lose commits. Appended once per source snapshot: a
+   * retried poll at the same snapshot adds nothing.
+   */
+  private void recordQuality(PolledTable table, SourceSnapshot now, long rowsRead, long future, long nulls) {
+    List<QualityResults.RuleCount> counts = List.of(
+        new QualityResults.RuleCount(FUTURE_CURSOR, QualityResults.Severity.SOFT, rowsRead, future),
+        new QualityResults.RuleCount(NULL_CURSOR, QualityResults.Severity.SOFT, rowsRead, nulls));
+    DeltaWrites.appendOnce(QualityResults.rows(spark, "bronze." + table.bronzeTable(), "poll-sources", now.xmax(), counts)
+        .coalesce(1), lake.table("_quality", QUALITY_TABLE), "poll-sources/" + table.bronzeTable(), now.xmax(), "date");
+  }
+
+  /**
+   * The source still holds an erased unit's rows: versions from before the erasure are not brought back (a
+   * full re-read would); a change made after it is new data.
    */
   private Dataset<Row> withoutErased(Dataset<Row> polled, PolledTable table) {
     if (!List.of(polled.columns()).contains("unit_id")) {
@@ -110,43 +414,9 @@ public final class TablePoller {
         .orElse(polled);
   }
 
-  private Optional<Instant> latestCursor(String path, PolledTable table) {
-    Row row = spark.read().format("delta").load(path).agg(max(table.cursor())).first();
-    return row.isNullAt(0) ? Optional.empty() : Optional.of(row.getTimestamp(0).toInstant());
-  }
-
-  private Dataset<Row> read(PolledTable table, Optional<Instant> since) {
-    Properties properties = postgres.connectionProperties();
-    properties.setProperty("fetchsize", Integer.toString(poll.fetchSize()));
-    properties.setProperty("queryTimeout", Long.toString(Math.max(1, postgres.queryTimeout().toSeconds())));
-    if (since.isPresent()) {
-      String query = "(SELECT * FROM " + table.qualifiedName() + " WHERE " + PolledTable.quote(table.cursor())
-          + " > TIMESTAMPTZ '" + since.get() + "') AS polled";
-      return spark.read().jdbc(postgres.jdbcUrl(), query, properties);
-    }
-    int parts = poll.snapshotPartitions();
-    String hashOfKey = "(hashtext(concat_ws('|', " + table.key().stream().map(k -> PolledTable.quote(k) + "::text")
-        .collect(Collectors.joining(", ")) + ")) & 2147483647) % " + parts;
-    String[] predicates = new String[parts];
-    for (int i = 0; i < parts; i++) {
-      predicates[i] = hashOfKey + " = " + i;
-    }
-    return spark.read().jdbc(postgres.jdbcUrl(), table.qualifiedName(), predicates, properties);
-  }
-
-  /** MERGE on (key, cursor): only versions bronze has not seen are inserted. */
-  private long insertNewVersions(String path, PolledTable table, Dataset<Row> rows) {
-    String view = "polled_" + UUID.randomUUID().toString().replace("-", "");
-    rows.createOrReplaceTempView(view);
-    try {
-      String on = java.util.stream.Stream.concat(table.key().stream(), java.util.stream.Stream.of(table.cursor()))
-          .map(c -> "t.`" + c + "` = s.`" + c + "`").collect(Collectors.joining(" AND "));
-      Row metrics = spark.sql("MERGE INTO delta.`" + path + "` t USING " + view + " s ON " + on
-          + " WHEN NOT MATCHED THEN INSERT *").first();
-      return metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
-    } finally {
-      spark.catalog().dropTempView(view);
-    }
+  /** A source column by its name as Postgres has it: a dot or a backtick in it is part of the name. */
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   private PollFailedException failed(PolledTable table, Exception e) {

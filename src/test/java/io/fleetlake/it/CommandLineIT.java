@@ -89,6 +89,7 @@ class CommandLineIT {
       assertTrue(result.out().lines().anyMatch(l -> l.startsWith("OK    " + server + " ")), () -> server + "\n" + result);
     }
     assertTrue(result.out().contains("4 of 4 checks passed"), result::toString);
+    assertTrue(result.out().lines().anyMatch(l -> l.startsWith("poll  transport_units ")), result::toString);
   }
 
   @Test

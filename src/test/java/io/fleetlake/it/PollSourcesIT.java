@@ -121,7 +121,7 @@ class PollSourcesIT {
   @Order(1)
   void theFirstPollIsAFullSnapshot() {
     TablePoller.PollResult result = poller.poll(units);
-    assertTrue(result.since().isEmpty());
+    assertTrue(result.full());
     assertEquals(10, result.rowsRead());
     assertEquals(10, result.rowsAdded());
     assertTrue(result.line().startsWith("poll transport_units: 10 rows read (full snapshot), 10 new versions"), result.line());
@@ -141,7 +141,7 @@ class PollSourcesIT {
         "UPDATE poll_it.trip_log SET destination = 'Port', modified = now() WHERE trip_no = 2");
     TablePoller.PollResult result = poller.poll(units);
     assertEquals(3, result.rowsAdded());
-    assertTrue(result.since().isPresent());
+    assertFalse(result.full(), result.line());
     assertEquals(5, poller.poll(performance).rowsAdded());
     assertEquals(1, poller.poll(trips).rowsAdded());
     assertEquals(13, bronze(units).count());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.testing.TestSpark;
+import java.util.List;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -100,6 +101,41 @@ class UnitDimensionTest {
           ('e1', 1, true, 1), ('e2', 2, true, 2), ('e3', 2, false, 3), ('e4', NULL, NULL, NULL)
         AS t(event_id, company_id, active, version)""");
     assertSameRows(spark.createDataFrame(expected.collectAsList(), enriched.schema()), enriched);
+  }
+
+  @Test
+  void aUnitDeletedInTheSourceHasItsVersionClosedAndNoneCurrentUntilItComesBack() {
+    Dataset<Row> polled = spark.sql("""
+        SELECT * FROM VALUES
+          ('TER-001', 'Truck 1', 1, true, TIMESTAMP '2026-11-20 08:00:00', TIMESTAMP '2026-11-20 09:00:00', false),
+          ('TER-001', NULL,      NULL, NULL, TIMESTAMP '2026-11-21 10:00:00', TIMESTAMP '2026-11-21 10:00:05', true),
+          ('TER-002', 'Truck 2', 3, true, TIMESTAMP '2026-11-20 08:00:00', TIMESTAMP '2026-11-20 09:00:00', false),
+          ('TER-002', NULL,      NULL, NULL, TIMESTAMP '2026-11-21 10:00:00', TIMESTAMP '2026-11-21 10:00:05', true),
+          ('TER-002', 'Truck 2', 4, true, TIMESTAMP '2026-11-22 08:00:00', TIMESTAMP '2026-11-22 09:00:00', false)
+        AS t(unit_id, name, company_id, active, updated_at, _polled_at, source_deleted)""");
+    Dataset<Row> versions = columns(UnitDimension.versions(polled));
+    Dataset<Row> expected = spark.sql("""
+        SELECT * FROM VALUES
+          ('TER-001', 1, true, TIMESTAMP '2026-11-20 08:00:00', TIMESTAMP '2026-11-21 10:00:00', false, 1),
+          ('TER-002', 3, true, TIMESTAMP '2026-11-20 08:00:00', TIMESTAMP '2026-11-21 10:00:00', false, 1),
+          ('TER-002', 4, true, TIMESTAMP '2026-11-22 08:00:00', CAST(NULL AS TIMESTAMP),         true,  2)
+        AS t(unit_id, company_id, active, valid_from, valid_to, is_current, version)""");
+    assertSameRows(spark.createDataFrame(expected.collectAsList(), versions.schema()), versions);
+  }
+
+  @Test
+  void aUnitDayDeletedInTheSourceLeavesSilver() {
+    String root = spark.conf().get("spark.sql.catalog.bronze.path").replaceAll("/bronze$", "") + "/perf-" + UUID.randomUUID();
+    SilverDimensions silver = new SilverDimensions(new LakeSettings(root));
+    String day = "SELECT 'TER-001' AS unit_id, DATE '2026-11-20' AS stat_date, %s AS distance_km, "
+        + "TIMESTAMP '%s' AS updated_at, %s AS source_deleted";
+    silver.upsertLatestPerformance(spark.sql(String.format(day, "400.0D", "2026-11-20 21:00:00", "false")
+        + " UNION ALL " + String.format(day.replace("TER-001", "TER-002"), "9.0D", "2026-11-20 21:00:00", "false")));
+    silver.upsertLatestPerformance(spark.sql(String.format(day, "CAST(NULL AS DOUBLE)", "2026-11-22 10:00:00", "true")));
+    Dataset<Row> table = spark.read().format("delta").load(root + "/silver/unit_performance");
+    assertEquals(List.of("TER-002"), table.select("unit_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertEquals(List.of("unit_id", "stat_date", "distance_km", "updated_at"), List.of(table.columns()),
+        "the deletion flag is no column of silver");
   }
 
   @Test
