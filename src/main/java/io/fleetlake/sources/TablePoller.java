@@ -120,6 +120,9 @@ public final class TablePoller {
   public TablePoller(SparkSession spark, PostgresSettings postgres, PollSettings poll, LakeSettings lake) {
     this.spark = spark.newSession();
     this.spark.conf().set("spark.databricks.delta.schema.autoMerge.enabled", "true");
+    // a poll that found nothing still commits its position: an idle table on a busy database would otherwise
+    // fall 2^31 transactions behind its last recorded poll and be read whole again
+    this.spark.conf().set("spark.databricks.delta.skipRecordingEmptyCommits", "false");
     this.postgres = postgres;
     this.poll = poll;
     this.lake = lake;
