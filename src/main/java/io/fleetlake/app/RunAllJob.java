@@ -140,33 +140,9 @@ final class RunAllJob implements Job {
             break;
           } catch (StreamingQueryException e) {
             WriterLease.checkKept(lease);
-            StreamingQuery broken = running.stream().filter(q -> !q.isActive() && q.exception().isDefined())
-                .findFirst().orElse(null);
-            FleetJob job = broken == null ? null : jobOfQuery.get(broken.id().toString());
-            Instant now = Instant.now();
-            List<Instant> recent = job == null ? List.of() : failures.computeIfAbsent(job, j -> new ArrayList<>());
-            if (job != null) {
-              recent.removeIf(t -> t.isBefore(now.minus(RESTART_WINDOW)));
-              recent.add(now);
-            }
-            if (job == null || recent.size() > RESTARTS_IN_WINDOW) {
-              context.out().println("run-all: a query failed" + (job == null ? "" : " " + recent.size() + " times in "
-                  + TableMaintenance.human(RESTART_WINDOW)) + ", stopping the others: " + e.getMessage());
+            if (!restartFailedJobs(spark, context, running, jobOfQuery, waiting, failures, e)) {
               return Main.FAILED;
             }
-            // a source down, a schema that changed under a stream (a column added in Postgres): the job's queries
-            // start again from their checkpoints, the other stages go on
-            context.out().println("run-all: " + broken.name() + " failed, starting " + job.jobName() + " again: "
-                + firstLine(e.getMessage()));
-            context.out().flush();
-            for (StreamingQuery query : running) {
-              if (job.equals(jobOfQuery.get(query.id().toString()))) {
-                running.remove(query);
-                query.stop();
-              }
-            }
-            spark.streams().resetTerminated();
-            waiting.add(job);
           }
         }
       } finally {
@@ -180,6 +156,60 @@ final class RunAllJob implements Job {
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * Puts every job with a failed query back among the waiting ones (the starter starts it again from its
+   * checkpoint), its other queries stopped; false if a failure is not one to restart: a query run-all does not
+   * know, or a job failing more than RESTARTS_IN_WINDOW times in RESTART_WINDOW. Under the lock the starter takes,
+   * and until no failed query is left: one that fails while another is handled is not lost to resetTerminated.
+   */
+  private static boolean restartFailedJobs(SparkSession spark, JobContext context, List<StreamingQuery> running,
+                                           Map<String, FleetJob> jobOfQuery, List<FleetJob> waiting,
+                                           Map<FleetJob, List<Instant>> failures, StreamingQueryException first)
+      throws java.util.concurrent.TimeoutException {
+    synchronized (running) {
+      List<StreamingQuery> broken = failedQueries(running);
+      if (broken.isEmpty()) {
+        context.out().println("run-all: a query failed, stopping the others: " + first.getMessage());
+        return false;
+      }
+      while (!broken.isEmpty()) {
+        for (StreamingQuery failed : broken) {
+          FleetJob job = jobOfQuery.get(failed.id().toString());
+          Instant now = Instant.now();
+          List<Instant> recent = job == null ? new ArrayList<>() : failures.computeIfAbsent(job, j -> new ArrayList<>());
+          recent.removeIf(t -> t.isBefore(now.minus(RESTART_WINDOW)));
+          recent.add(now);
+          String reason = failed.exception().isDefined() ? firstLine(failed.exception().get().getMessage()) : "?";
+          if (job == null || recent.size() > RESTARTS_IN_WINDOW) {
+            context.out().println("run-all: " + failed.name() + " failed" + (job == null ? "" : " " + recent.size()
+                + " times in " + TableMaintenance.human(RESTART_WINDOW)) + ", stopping the others: " + reason);
+            return false;
+          }
+          // a source down, a schema that changed under a stream (a column added in Postgres): the job's queries
+          // start again from their checkpoints, the other stages go on
+          context.out().println("run-all: " + failed.name() + " failed, starting " + job.jobName() + " again: " + reason);
+          context.out().flush();
+          for (StreamingQuery query : running) {
+            if (job.equals(jobOfQuery.get(query.id().toString()))) {
+              running.remove(query);
+              query.stop();
+            }
+          }
+          if (!waiting.contains(job)) {
+            waiting.add(job);
+          }
+        }
+        spark.streams().resetTerminated();
+        broken = failedQueries(running);
+      }
+      return true;
+    }
+  }
+
+  private static List<StreamingQuery> failedQueries(List<StreamingQuery> running) {
+    return running.stream().filter(q -> !q.isActive() && q.exception().isDefined()).toList();
   }
 
   /** Rounds of maintenance, each table under the lake's write lock; a failure is printed, never fatal. */
@@ -232,41 +262,48 @@ final class RunAllJob implements Job {
     });
     long every = context.settings().streaming().tableCheckInterval().toMillis();
     starter.scheduleWithFixedDelay(() -> {
-      for (FleetJob job : waiting) {
-        if (!missingTables(spark, context, job).isEmpty()) {
-          continue;
-        }
-        try {
-          for (StreamingQuery query : start(spark, context, job, false)) {
-            running.add(query);
-            jobOfQuery.put(query.id().toString(), job);
-          }
-          waiting.remove(job);
-          context.out().println(((StreamingJob) job.create()).requiredTables().isEmpty()
-              ? "run-all: " + job.jobName() + " started: its source answers now"
-              : "run-all: the tables of " + job.jobName() + " exist now: started");
-        } catch (Exception e) {
-          context.out().println("run-all: " + job.jobName() + " could not start, trying again: " + e.getMessage());
-        }
-        context.out().flush();
-      }
-      boolean goldRunning = running.stream().anyMatch(q -> q.isActive() && FleetJob.GOLD.equals(jobOfQuery.get(q.id().toString())));
-      if (goldRunning && running.stream().noneMatch(q -> q.isActive() && GoldJob.PERFORMANCE_QUERY.equals(q.name()))) {
-        // gold started before silver/unit_performance existed: its second query starts once it does
-        try {
-          JobContext own = new JobContext(FleetJob.GOLD.jobName(), context.settings(), false, List.of(), context.out());
-          GoldJob.startPerformance(spark, own).ifPresent(query -> {
-            running.add(query);
-            jobOfQuery.put(query.id().toString(), FleetJob.GOLD);
-            context.out().println("run-all: silver/unit_performance exists now: " + query.name() + " started");
-          });
-        } catch (Exception e) {
-          context.out().println("run-all: " + GoldJob.PERFORMANCE_QUERY + " could not start, trying again: " + e.getMessage());
-        }
-        context.out().flush();
+      synchronized (running) { // not while a failed job's queries are being stopped
+        startWaiting(spark, context, waiting, running, jobOfQuery);
       }
     }, every, every, TimeUnit.MILLISECONDS);
     return starter;
+  }
+
+  private static void startWaiting(SparkSession spark, JobContext context, List<FleetJob> waiting,
+                                   List<StreamingQuery> running, Map<String, FleetJob> jobOfQuery) {
+    for (FleetJob job : waiting) {
+      if (!missingTables(spark, context, job).isEmpty()) {
+        continue;
+      }
+      try {
+        for (StreamingQuery query : start(spark, context, job, false)) {
+          running.add(query);
+          jobOfQuery.put(query.id().toString(), job);
+        }
+        waiting.remove(job);
+        context.out().println(((StreamingJob) job.create()).requiredTables().isEmpty()
+            ? "run-all: " + job.jobName() + " started: its source answers now"
+            : "run-all: the tables of " + job.jobName() + " exist now: started");
+      } catch (Exception e) {
+        context.out().println("run-all: " + job.jobName() + " could not start, trying again: " + e.getMessage());
+      }
+      context.out().flush();
+    }
+    boolean goldRunning = running.stream().anyMatch(q -> q.isActive() && FleetJob.GOLD.equals(jobOfQuery.get(q.id().toString())));
+    if (goldRunning && running.stream().noneMatch(q -> q.isActive() && GoldJob.PERFORMANCE_QUERY.equals(q.name()))) {
+      // gold started before silver/unit_performance existed: its second query starts once it does
+      try {
+        JobContext own = new JobContext(FleetJob.GOLD.jobName(), context.settings(), false, List.of(), context.out());
+        GoldJob.startPerformance(spark, own).ifPresent(query -> {
+          running.add(query);
+          jobOfQuery.put(query.id().toString(), FleetJob.GOLD);
+          context.out().println("run-all: silver/unit_performance exists now: " + query.name() + " started");
+        });
+      } catch (Exception e) {
+        context.out().println("run-all: " + GoldJob.PERFORMANCE_QUERY + " could not start, trying again: " + e.getMessage());
+      }
+      context.out().flush();
+    }
   }
 
   /**

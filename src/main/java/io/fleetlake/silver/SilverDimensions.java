@@ -72,11 +72,15 @@ public final class SilverDimensions {
     SparkSession spark = polled.sparkSession();
     Column deleted = List.of(polled.columns()).contains(TablePoller.SOURCE_DELETED)
         ? coalesce(col(TablePoller.SOURCE_DELETED), lit(false)) : lit(false);
+    // the order the versions were committed in (the poll that read them, then the transaction), not the writer's
+    // clock: a revision from a slow clock, or a deletion after a future-dated row, still comes last
+    boolean polledAt = List.of(polled.columns()).contains(TablePoller.POLLED_AT);
+    Column xid = List.of(polled.columns()).contains(TablePoller.SOURCE_XID) ? col(TablePoller.SOURCE_XID) : lit(null);
     Dataset<Row> latest = ErasureLog.withoutErased(polled, lake, "stat_date", TablePoller.POLLED_AT)
         .withColumn(GONE, deleted)
-        .withColumn("n", row_number().over(Window.partitionBy("unit_id", "stat_date").orderBy(col("updated_at").desc(),
-            // a deletion seen in the same instant as a version comes after it
-            col(GONE).desc())))
+        .withColumn("n", row_number().over(Window.partitionBy("unit_id", "stat_date").orderBy(
+            (polledAt ? col(TablePoller.POLLED_AT) : lit(null)).desc_nulls_last(), xid.desc_nulls_first(),
+            col("updated_at").desc(), col(GONE).desc())))
         .filter("n = 1").drop("n", TablePoller.SOURCE_DELETED, TablePoller.SOURCE_XID);
     String path = lake.table("silver", PERFORMANCE);
     if (!DeltaTable.isDeltaTable(spark, path)) {
@@ -86,11 +90,14 @@ public final class SilverDimensions {
           .option("delta.enableChangeDataFeed", "true").save(path);
       return;
     }
+    // a replayed or older row must not overwrite a later one: later means polled later (then by the cursor)
+    String later = polledAt
+        ? "(s._polled_at > t._polled_at OR (s._polled_at = t._polled_at AND s.updated_at > t.updated_at))"
+        : "s.updated_at > t.updated_at";
     DeltaTable.forPath(spark, path).as("t")
         .merge(latest.as("s"), "t.unit_id = s.unit_id AND t.stat_date = s.stat_date")
-        .whenMatched("s." + GONE + " AND s.updated_at >= t.updated_at").delete()
-        // a revision arriving before an older row must not be overwritten by it
-        .whenMatched("NOT s." + GONE + " AND s.updated_at > t.updated_at").updateAll()
+        .whenMatched("s." + GONE + " AND " + later).delete()
+        .whenMatched("NOT s." + GONE + " AND " + later).updateAll()
         .whenNotMatched("NOT s." + GONE).insertAll()
         .execute();
   }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
@@ -59,12 +60,22 @@ public final class UnitDimension {
    * Every version of the units in {@code bronze}, from all their polled rows. A unit deleted in the source (a
    * bronze row with source_deleted) has its version closed at the time the poll saw it gone, and no current one
    * unless it comes back.
+   *
+   * <p>A unit's rows are put in the order their transactions committed (the poll that read them, then the
+   * transaction id), not in cursor order: the cursor is the writer's clock, and a slow, fast or restored clock must
+   * not reorder a change and a deletion. Each version is valid from the latest cursor seen up to it (so validity
+   * never runs backwards and versions never overlap); a version whose successor's clock was behind it is valid
+   * for no time and left out.
    */
   public static Dataset<Row> versions(Dataset<Row> bronze) {
     List<String> tracked = trackedAttributes(bronze);
-    WindowSpec byTime = Window.partitionBy(KEY).orderBy(CURSOR);
-    Column deleted = Arrays.asList(bronze.columns()).contains(TablePoller.SOURCE_DELETED)
+    List<String> columns = Arrays.asList(bronze.columns());
+    Column deleted = columns.contains(TablePoller.SOURCE_DELETED)
         ? coalesce(col(TablePoller.SOURCE_DELETED), lit(false)) : lit(false);
+    Column xid = columns.contains(TablePoller.SOURCE_XID) ? col(TablePoller.SOURCE_XID) : lit(null).cast("long");
+    Column polled = columns.contains(TablePoller.POLLED_AT) ? col(TablePoller.POLLED_AT) : lit(null).cast("timestamp");
+    WindowSpec byCommit = Window.partitionBy(KEY).orderBy(col("_polled").asc_nulls_first(), col("_xid").asc_nulls_first(),
+        col(CURSOR));
     List<Column> hashed = new ArrayList<>();
     for (String attribute : tracked) {
       // null and "" must differ: a marker that no value carries
@@ -72,23 +83,28 @@ public final class UnitDimension {
     }
     Dataset<Row> described = bronze
         .withColumn("_gone", deleted)
-        .dropDuplicates(KEY, CURSOR)
+        .withColumn("_xid", xid)
+        .withColumn("_polled", polled)
+        // one row per row version: read twice, it has one transaction id (rows of an older fleetlake: one cursor)
+        .withColumn("_version", coalesce(col("_xid").cast("string"), concat_ws("|", lit("c"), col(CURSOR).cast("string"))))
+        .dropDuplicates(KEY, "_version")
+        .withColumn("valid_from", max(CURSOR).over(byCommit.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
         .withColumn("attributes_hash", when(col("_gone"), lit("\u0000deleted"))
             .otherwise(sha2(concat_ws("\u0001", hashed.toArray(new Column[0])), 256)));
     Dataset<Row> changes = described
-        .withColumn("previous_hash", lag("attributes_hash", 1).over(byTime))
+        .withColumn("previous_hash", lag("attributes_hash", 1).over(byCommit))
         .filter(col("previous_hash").isNull().or(col("previous_hash").notEqual(col("attributes_hash"))))
         // a deletion ends the version before it, and is no version itself
-        .withColumn("valid_to", lead(CURSOR, 1).over(byTime))
-        .filter(not(col("_gone")));
+        .withColumn("valid_to", lead("valid_from", 1).over(byCommit))
+        .filter(not(col("_gone")).and(col("valid_to").isNull().or(col("valid_to").gt(col("valid_from")))));
     List<Column> output = new ArrayList<>();
     output.add(col(KEY));
     tracked.forEach(a -> output.add(column(a)));
-    output.add(col(CURSOR).as("valid_from"));
+    output.add(col("valid_from"));
     output.add(col("valid_to"));
     output.add(col("valid_to").isNull().as("is_current"));
-    output.add(row_number().over(byTime).as("version"));
-    output.add(xxhash64(col(KEY), col(CURSOR)).as("version_key"));
+    output.add(row_number().over(Window.partitionBy(KEY).orderBy("valid_from")).as("version"));
+    output.add(xxhash64(col(KEY), col("valid_from")).as("version_key"));
     return changes.select(output.toArray(new Column[0]));
   }
 

@@ -39,6 +39,7 @@ public record PollPosition(SourceSnapshot snapshot, List<Long> seen, Optional<In
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Commits looked at for the latest position: maintenance and erasures commit none in between. */
   private static final int HISTORY_LOOKED_AT = 50;
+  static final int MAX_SEEN = 10_000;
 
   public PollPosition {
     seen = List.copyOf(new TreeSet<>(seen));
@@ -47,10 +48,16 @@ public record PollPosition(SourceSnapshot snapshot, List<Long> seen, Optional<In
   /** The position after a poll at {@code now} that read rows of {@code readXids}, from {@code previous}. */
   static PollPosition after(SourceSnapshot now, Optional<PollPosition> previous, List<Long> readXids,
                             Optional<Instant> reconciledAt) {
-    List<Long> seen = new ArrayList<>();
+    TreeSet<Long> seen = new TreeSet<>();
     previous.ifPresent(p -> seen.addAll(p.seen()));
     seen.addAll(readXids);
-    return new PollPosition(now, seen.stream().filter(x -> x >= now.xmin()).toList(), reconciledAt);
+    seen.headSet(now.xmin()).clear();
+    // a transaction held open for hours on a busy source would grow the list without end: beyond the cap the
+    // oldest ids are dropped, and their rows are read again (the MERGE on key and id drops them)
+    while (seen.size() > MAX_SEEN) {
+      seen.pollFirst();
+    }
+    return new PollPosition(now, List.copyOf(seen), reconciledAt);
   }
 
   public String json() {

@@ -30,7 +30,7 @@ final class SourceTransaction implements AutoCloseable {
   private final SourceSnapshot snapshot;
   private final String exportedId;
   private final Instant databaseTime;
-  private final long frozenBelow;
+  private long frozenBelow;
   private final List<SourceColumn> columns;
 
   private SourceTransaction(Connection connection, SourceSnapshot snapshot, String exportedId, Instant databaseTime,
@@ -44,12 +44,20 @@ final class SourceTransaction implements AutoCloseable {
   }
 
   static SourceTransaction begin(PostgresSettings postgres, PolledTable table) throws SQLException {
-    Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.connectionProperties());
+    Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), connectionProperties(postgres));
     try {
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
         statement.setQueryTimeout((int) Math.max(1, postgres.queryTimeout().toSeconds()));
         statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        // the transaction waits idle while bronze is read and written: a server's idle-in-transaction timeout
+        // (common on managed Postgres) must not end it under the readers
+        statement.execute("SET LOCAL idle_in_transaction_session_timeout = 0");
+        // before the snapshot: a TRUNCATE or a table rewrite (ALTER … TYPE) is not MVCC-safe, and one that
+        // committed after the snapshot would show the readers an empty table, every key deleted. Waits for one in
+        // flight (within the query timeout); holds the next back until the poll ends. Names are checked plain
+        // SQL identifiers, quoted.
+        statement.execute("LOCK TABLE " + table.qualifiedName() + " IN ACCESS SHARE MODE");
         SourceSnapshot snapshot;
         String exported;
         Instant now;
@@ -94,6 +102,14 @@ final class SourceTransaction implements AutoCloseable {
     }
   }
 
+  /**
+   * Continues from {@code previous}: a row's id is kept down to the previous snapshot's xmin even where the table
+   * was frozen since (a VACUUM FREEZE between two polls must not turn an unread row's id into 0).
+   */
+  void followFrom(PollPosition previous) {
+    frozenBelow = Math.min(frozenBelow, previous.snapshot().xmin());
+  }
+
   SourceSnapshot snapshot() {
     return snapshot;
   }
@@ -132,12 +148,32 @@ final class SourceTransaction implements AutoCloseable {
     return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '" + exportedId + "'";
   }
 
+  /**
+   * The settings' connection properties, with pgjdbc's autosave off: a savepoint before the readers' SET
+   * TRANSACTION would make Postgres refuse it ("must not be called in a subtransaction").
+   */
+  static java.util.Properties connectionProperties(PostgresSettings postgres) {
+    java.util.Properties properties = postgres.connectionProperties();
+    properties.setProperty("autosave", "never");
+    return properties;
+  }
+
+  /**
+   * Ends the transaction. Read-only, so nothing is lost if that fails: by then the poll's rows and position are
+   * committed to bronze, or nothing is.
+   */
   @Override
-  public void close() throws SQLException {
+  public void close() {
     try {
-      connection.rollback(); // read-only: nothing to commit
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // the server ended it already (a restart, a terminated backend): nothing to undo
     } finally {
-      connection.close();
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // as above
+      }
     }
   }
 }

@@ -146,6 +146,9 @@ public final class TablePoller {
       Optional<String> fullBecause = position.isEmpty()
           ? Optional.of(exists ? "no position recorded in bronze" : "first poll")
           : now.cannotFollow(position.get().snapshot());
+      if (fullBecause.isEmpty()) {
+        source.followFrom(position.get());
+      }
       String read = fullBecause.map(why -> exists ? "full snapshot: " + why : "full snapshot")
           .orElseGet(() -> "since snapshot " + abbreviated(position.get().snapshot()));
       Dataset<Row> rows = (fullBecause.isPresent() ? readFull(table, source) : readSince(table, source, position.get()))
@@ -182,6 +185,11 @@ public final class TablePoller {
           reconciledAt = Optional.of(source.databaseTime());
         }
         PollPosition after = PollPosition.after(now, position, readXids, reconciledAt);
+        if (exists) {
+          // before the position is set: the ALTER an older bronze table needs must not carry it
+          // (a dropped column is worth a warning when rows come without it, not at every idle poll)
+          written = fitted(table, path, written, rowsRead > 0 ? notes : new ArrayList<>());
+        }
         long added;
         spark.conf().set(USER_METADATA, after.json());
         try {
@@ -190,8 +198,6 @@ public final class TablePoller {
                 .save(path);
             added = written.count();
           } else {
-            // a dropped column is worth a warning when rows come without it, not at every idle poll
-            written = fitted(table, path, written, rowsRead > 0 ? notes : new ArrayList<>());
             added = insertNewVersions(path, table, written);
           }
         } finally {
@@ -227,19 +233,24 @@ public final class TablePoller {
    * it.
    */
   private String selectList(SourceTransaction source) {
-    // a zone id (letters, digits, / _ + -), checked when the settings were read; quoted as a Postgres literal
-    String zone = "'" + poll.sourceTimeZone().getId().replace("'", "''") + "'";
     List<String> columns = new ArrayList<>();
     for (SourceTransaction.SourceColumn column : source.columns()) {
-      String name = PolledTable.quote(column.name());
-      columns.add(column.timestampWithoutZone() ? "(" + name + " AT TIME ZONE " + zone + ") AS " + name : name);
+      columns.add(columnSql(source, column.name()));
     }
     columns.add(source.snapshot().rowXidSql(source.frozenBelow()) + " AS " + SOURCE_XID);
     return String.join(", ", columns);
   }
 
+  private String columnSql(SourceTransaction source, String column) {
+    String name = PolledTable.quote(column);
+    boolean local = source.columns().stream().anyMatch(c -> c.name().equals(column) && c.timestampWithoutZone());
+    // a zone id (letters, digits, / _ + -), checked when the settings were read; quoted as a Postgres literal
+    String zone = "'" + poll.sourceTimeZone().getId().replace("'", "''") + "'";
+    return local ? "(" + name + " AT TIME ZONE " + zone + ") AS " + name : name;
+  }
+
   private Properties readerProperties(SourceTransaction source) {
-    Properties properties = postgres.connectionProperties();
+    Properties properties = SourceTransaction.connectionProperties(postgres);
     // > 0 also makes Spark's Postgres dialect open a transaction, in which the import statement runs first
     properties.setProperty("fetchsize", Integer.toString(poll.fetchSize()));
     properties.setProperty("queryTimeout", Long.toString(Math.max(1, postgres.queryTimeout().toSeconds())));
@@ -269,7 +280,8 @@ public final class TablePoller {
 
   /** The source's keys at the poll's snapshot: what the deletes are found from. */
   private Dataset<Row> readKeys(PolledTable table, SourceTransaction source) {
-    String query = "(SELECT " + table.key().stream().map(PolledTable::quote).collect(Collectors.joining(", "))
+    // the key columns as bronze holds them (a local timestamp as its instant), or no key would match
+    String query = "(SELECT " + table.key().stream().map(k -> columnSql(source, k)).collect(Collectors.joining(", "))
         + " FROM " + table.qualifiedName() + ") AS source_keys";
     return spark.read().jdbc(postgres.jdbcUrl(), query, readerProperties(source));
   }
@@ -291,7 +303,7 @@ public final class TablePoller {
         .select(keyColumns(table));
     Column same = lit(true);
     for (String k : table.key()) {
-      same = same.and(live.col(quoted(k)).equalTo(sourceKeys.col(quoted(k))));
+      same = same.and(live.col(quoted(k)).eqNullSafe(sourceKeys.col(quoted(k))));
     }
     return live.join(sourceKeys, same, "left_anti");
   }

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * What a cursor-time poll misses, against the real PostgreSQL of the test stack: a transaction longer than the
  * overlap (with a subtransaction in it), a future-dated row, NULL cursors, local times across the autumn DST
  * change, deletes, columns added, dropped and retyped, a full read while a writer moves money between rows, and
- * the original challenge's tables polled by configuration alone. In order: each poll continues from the bronze
+ * the original challenge's tables polled by configuration alone (one with a local-time key), a partitioned bronze
+ * table's idle polls. In order: each poll continues from the bronze
  * the previous left.
  */
 @ExtendWith(LocalStackExtension.class)
@@ -72,7 +73,7 @@ class PollSyncIT {
             { schema = poll_sync, table = transport_units, key = [unit_id], cursor = updated_at }
             { schema = poll_sync, table = unit_description, key = [t_unit_id, created_at], cursor = created_at }
             { schema = poll_sync, table = performance, key = [t_unit_id, created_at], cursor = created_at }
-            { schema = poll_sync, table = local_clock, key = [id], cursor = updated_at }
+            { schema = poll_sync, table = local_clock, key = [id], cursor = updated_at, partition-by = [id] }
             { schema = poll_sync, table = ledger, key = [account], cursor = updated_at }
           ]
           overlap = 5 seconds
@@ -100,7 +101,8 @@ class PollSyncIT {
             + "description text, PRIMARY KEY (t_unit_id, created_at))",
         "INSERT INTO poll_sync.unit_description SELECT 'U' || i, now() - interval '2 days', 'first' "
             + "FROM generate_series(1, 4) i",
-        "CREATE TABLE poll_sync.performance (t_unit_id text NOT NULL, created_at timestamptz NOT NULL, "
+        // a key part without a time zone: read as the instant it is in Berlin, for the rows and for the deletes
+        "CREATE TABLE poll_sync.performance (t_unit_id text NOT NULL, created_at timestamp NOT NULL, "
             + "fuel_l numeric, PRIMARY KEY (t_unit_id, created_at))",
         "INSERT INTO poll_sync.performance SELECT 'U' || i, now() - interval '2 days', 10 * i FROM generate_series(1, 4) i",
         "CREATE TABLE poll_sync.local_clock (id int PRIMARY KEY, reading text, updated_at timestamp)",
@@ -234,6 +236,8 @@ class PollSyncIT {
     assertEquals(1, reconciled.deleted(), reconciled.line());
     assertTrue(reconciled.line().contains("deletes: 5 keys compared, 1 gone"), reconciled.line());
     assertEquals(0, poller.poll(units, true).deleted(), "recorded once");
+    PollResult keysInBerlin = poller.poll(performance, true);
+    assertEquals(0, keysInBerlin.deleted(), "local-time keys compare as bronze holds them: " + keysInBerlin.line());
     Dataset<Row> gone = bronze(units).filter("source_deleted");
     assertEquals(1, gone.count());
     assertEquals("TER-4", gone.first().getAs("unit_id"));

@@ -124,6 +124,41 @@ class UnitDimensionTest {
   }
 
   @Test
+  void versionsFollowTheOrderOfCommitsNotTheWritersClock() {
+    Dataset<Row> polled = spark.sql("""
+        SELECT * FROM VALUES
+          ('TER-001', 1, true, TIMESTAMP '2026-11-20 10:00:00', TIMESTAMP '2026-11-20 10:05:00', false, 100L),
+          ('TER-001', NULL, NULL, TIMESTAMP '2026-11-20 11:00:00', TIMESTAMP '2026-11-20 11:00:05', true, NULL),
+          ('TER-001', 1, true, TIMESTAMP '2026-11-20 10:00:00', TIMESTAMP '2026-11-20 12:00:00', false, 300L),
+          ('TER-002', 3, true, TIMESTAMP '2026-11-20 10:00:00', TIMESTAMP '2026-11-20 10:05:00', false, 101L),
+          ('TER-002', 5, true, TIMESTAMP '2026-11-20 09:50:00', TIMESTAMP '2026-11-20 10:30:00', false, 200L)
+        AS t(unit_id, company_id, active, updated_at, _polled_at, source_deleted, _source_xid)""");
+    // TER-001 deleted, then restored from a backup with its old updated_at: current again from the deletion on;
+    // TER-002 revised by a writer whose clock is 30 min slow: the revision is current, the version it replaced
+    // was valid for no time
+    Dataset<Row> versions = columns(UnitDimension.versions(polled));
+    Dataset<Row> expected = spark.sql("""
+        SELECT * FROM VALUES
+          ('TER-001', 1, true, TIMESTAMP '2026-11-20 10:00:00', TIMESTAMP '2026-11-20 11:00:00', false, 1),
+          ('TER-001', 1, true, TIMESTAMP '2026-11-20 11:00:00', CAST(NULL AS TIMESTAMP),         true,  2),
+          ('TER-002', 5, true, TIMESTAMP '2026-11-20 10:00:00', CAST(NULL AS TIMESTAMP),         true,  1)
+        AS t(unit_id, company_id, active, valid_from, valid_to, is_current, version)""");
+    assertSameRows(spark.createDataFrame(expected.collectAsList(), versions.schema()), versions);
+  }
+
+  @Test
+  void aRevisionFromASlowClockStillWinsInSilver() {
+    String root = spark.conf().get("spark.sql.catalog.bronze.path").replaceAll("/bronze$", "") + "/perf-" + UUID.randomUUID();
+    SilverDimensions silver = new SilverDimensions(new LakeSettings(root));
+    String day = "SELECT 'TER-001' AS unit_id, DATE '2026-11-20' AS stat_date, %s AS distance_km, "
+        + "TIMESTAMP '%s' AS updated_at, TIMESTAMP '%s' AS _polled_at";
+    silver.upsertLatestPerformance(spark.sql(String.format(day, "400.0D", "2026-11-20 21:00:00", "2026-11-20 21:05:00")));
+    silver.upsertLatestPerformance(spark.sql(String.format(day, "412.5D", "2026-11-20 20:50:00", "2026-11-20 22:00:00")));
+    Dataset<Row> table = spark.read().format("delta").load(root + "/silver/unit_performance");
+    assertEquals(412.5, table.first().getDouble(table.first().fieldIndex("distance_km")));
+  }
+
+  @Test
   void aUnitDayDeletedInTheSourceLeavesSilver() {
     String root = spark.conf().get("spark.sql.catalog.bronze.path").replaceAll("/bronze$", "") + "/perf-" + UUID.randomUUID();
     SilverDimensions silver = new SilverDimensions(new LakeSettings(root));
