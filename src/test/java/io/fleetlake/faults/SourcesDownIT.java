@@ -91,8 +91,10 @@ class SourcesDownIT {
         assertTrue(started.contains("run-all: " + waiting), started);
       }
       simulator = Command.startSparkSubmit(env, stack.jobArguments("simulate", "--units", "10", "--days", "1",
-          "--follow", "--speedup", "900", "--follow-minutes", "15"), logs.resolve("simulate.log"));
-      // generous: on a loaded machine the simulator's own spark-submit takes a minute before its first write
+          "--follow", "--speedup", "120", "--follow-minutes", "15"), logs.resolve("simulate.log"));
+      // generous: on a loaded machine the simulator's own spark-submit takes a minute before its first write.
+      // At 120× the followed pings stay within ingest.max-future (a day ahead) for the whole test: at 900× they
+      // passed it within minutes and went to quarantine, and bronze would stop growing.
       awaitInLog(log, Duration.ofMinutes(8), "silver-dimensions and gold started, a gold batch", now ->
           Stream.of("silver-dimensions", "gold")
               .allMatch(job -> now.contains("run-all: the tables of " + job + " exist now: started"))
@@ -156,17 +158,14 @@ class SourcesDownIT {
       });
       assertEquals(1, spark.read().format("delta").load(ROOT + "/bronze/transport_units")
           .filter(col("unit_id").equalTo(units.get(0)).and(col("colour").equalTo("red"))).count());
-      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-        Dataset<Row> dimension = spark.read().format("delta").load(ROOT + "/silver/dim_transport_units")
-            .filter(col("unit_id").equalTo(units.get(1)));
-        Dataset<Row> features = spark.read().format("delta").load(ROOT + "/gold/resource_usage_features")
-            .filter(col("unit_id").equalTo(units.get(1)));
-        // gold recomputed the unit's days without their deleted performance rows (its pings stay)
-        return dimension.count() > 0 && dimension.filter("is_current").count() == 0
-            && spark.read().format("delta").load(ROOT + "/silver/unit_performance")
-                .filter(col("unit_id").equalTo(units.get(1))).count() == 0
-            && features.count() > 0 && features.filter(col("fuel_used_l").isNotNull()).count() == 0;
-      });
+      try {
+        awaitDeletionDownstream(spark, units.get(1));
+      } catch (ConditionTimeoutException e) {
+        fail("the deleted unit " + units.get(1) + " downstream: dimension " + rows(spark, "silver/dim_transport_units",
+            units.get(1)) + "; silver performance " + rows(spark, "silver/unit_performance", units.get(1))
+            + "; gold features " + rows(spark, "gold/resource_usage_features", units.get(1)) + "\nrun-all's log ends with:\n"
+            + tail(log, 60));
+      }
       assertTrue(pipeline.isAlive(), "run-all kept running through it all");
     } finally {
       if (simulator != null) {
@@ -179,6 +178,30 @@ class SourcesDownIT {
     }
     System.out.println("sources down: " + Files.readAllLines(log).stream()
         .filter(l -> l.startsWith("poll ") || l.startsWith("run-all: ")).toList());
+  }
+
+  private static void awaitDeletionDownstream(SparkSession spark, String unit) {
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+      Dataset<Row> dimension = spark.read().format("delta").load(ROOT + "/silver/dim_transport_units")
+          .filter(col("unit_id").equalTo(unit));
+      Dataset<Row> features = spark.read().format("delta").load(ROOT + "/gold/resource_usage_features")
+          .filter(col("unit_id").equalTo(unit));
+      // gold recomputed the unit's days without their deleted performance rows: a day with pings keeps them,
+      // one without leaves the table
+      return dimension.count() > 0 && dimension.filter("is_current").count() == 0
+          && spark.read().format("delta").load(ROOT + "/silver/unit_performance")
+              .filter(col("unit_id").equalTo(unit)).count() == 0
+          && features.filter(col("fuel_used_l").isNotNull()).count() == 0;
+    });
+  }
+
+  private static List<String> rows(SparkSession spark, String table, String unit) {
+    try {
+      return spark.read().format("delta").load(ROOT + "/" + table).filter(col("unit_id").equalTo(unit))
+          .toJSON().collectAsList();
+    } catch (Exception e) {
+      return List.of(String.valueOf(e.getMessage()));
+    }
   }
 
   /** Waits for the log to show something; if it never does, the failure carries the log's tail. */
