@@ -39,6 +39,11 @@ class UnitDimensionTest {
     spark = TestSpark.session();
   }
 
+  /** A lake of its own beside the session's, for one test's silver tables. */
+  private static String scratchLake(String name) {
+    return spark.conf().get("spark.sql.catalog.bronze.path").replaceAll("/bronze$", "") + "/" + name + "-" + UUID.randomUUID();
+  }
+
   private static Dataset<Row> history() {
     return spark.sql(HISTORY);
   }
@@ -66,7 +71,7 @@ class UnitDimensionTest {
 
   @Test
   void theMergedTableEndsTheSameWhateverOrderAndReplaysTheBatchesCome() {
-    String root = spark.conf().get("spark.sql.catalog.bronze.path").replaceAll("/bronze$", "") + "/scd2-" + UUID.randomUUID();
+    String root = scratchLake("scd2");
     LakeSettings lake = new LakeSettings(root);
     SilverDimensions silver = new SilverDimensions(lake);
     Dataset<Row> first = history().filter("updated_at IN ('2026-11-20 08:00:00', '2026-11-22 08:00:00')");
@@ -148,7 +153,7 @@ class UnitDimensionTest {
 
   @Test
   void aRevisionFromASlowClockStillWinsInSilver() {
-    String root = spark.conf().get("spark.sql.catalog.bronze.path").replaceAll("/bronze$", "") + "/perf-" + UUID.randomUUID();
+    String root = scratchLake("perf");
     SilverDimensions silver = new SilverDimensions(new LakeSettings(root));
     String day = "SELECT 'TER-001' AS unit_id, DATE '2026-11-20' AS stat_date, %s AS distance_km, "
         + "TIMESTAMP '%s' AS updated_at, TIMESTAMP '%s' AS _polled_at";
@@ -160,7 +165,7 @@ class UnitDimensionTest {
 
   @Test
   void aUnitDayDeletedInTheSourceLeavesSilver() {
-    String root = spark.conf().get("spark.sql.catalog.bronze.path").replaceAll("/bronze$", "") + "/perf-" + UUID.randomUUID();
+    String root = scratchLake("perf");
     SilverDimensions silver = new SilverDimensions(new LakeSettings(root));
     String day = "SELECT 'TER-001' AS unit_id, DATE '2026-11-20' AS stat_date, %s AS distance_km, "
         + "TIMESTAMP '%s' AS updated_at, %s AS source_deleted";
@@ -175,7 +180,7 @@ class UnitDimensionTest {
 
   @Test
   void theLatestPerformanceRevisionWinsWhicheverArrivesFirst() {
-    String root = spark.conf().get("spark.sql.catalog.bronze.path").replaceAll("/bronze$", "") + "/perf-" + UUID.randomUUID();
+    String root = scratchLake("perf");
     SilverDimensions silver = new SilverDimensions(new LakeSettings(root));
     Dataset<Row> revision = spark.sql("SELECT 'TER-001' AS unit_id, DATE '2026-11-20' AS stat_date, 412.5D AS distance_km, "
         + "TIMESTAMP '2026-11-21 10:00:00' AS updated_at");
