@@ -126,7 +126,7 @@ public final class TableMaintenance {
   private void setProperties(String path, Map<String, String> current, Map<String, String> wanted) {
     String changes = wanted.entrySet().stream()
         .filter(e -> !e.getValue().equals(current.get(e.getKey())))
-        .map(e -> e.getKey() + " = '" + e.getValue() + "'")
+        .map(e -> SqlText.quoted(e.getKey()) + " = " + SqlText.quoted(e.getValue()))
         .collect(Collectors.joining(", "));
     if (!changes.isEmpty()) {
       spark.sql("ALTER TABLE delta." + SqlText.identifier(path) + " SET TBLPROPERTIES (" + changes + ")");

@@ -230,11 +230,14 @@ public final class LocationsEnriched {
     java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
     PREVIOUS.forEach(c -> set.put(c, "s." + c));
     // only rows whose values change: an unchanged row rewritten would still be a change for gold to recompute
-    String unchanged = PREVIOUS.stream().map(c -> "t." + c + " <=> s." + c).collect(java.util.stream.Collectors.joining(" AND "));
+    Column unchanged = lit(true);
+    for (String c : PREVIOUS) {
+      unchanged = unchanged.and(col("t." + c).eqNullSafe(col("s." + c)));
+    }
     DeltaTable.forPath(spark, path).as("t")
         .merge(source.as("s"), "t.event_date = s.event_date AND t.event_id = s.event_id")
-        .whenMatched("s." + KIND + " = '" + NEIGHBOUR + "' AND NOT (" + unchanged + ")").updateExpr(set)
-        .whenNotMatched("s." + KIND + " = '" + NEW + "'").insertExpr(insert)
+        .whenMatched(col("s." + KIND).equalTo(lit(NEIGHBOUR)).and(not(unchanged))).updateExpr(set)
+        .whenNotMatched(col("s." + KIND).equalTo(lit(NEW))).insertExpr(insert)
         .execute();
   }
 

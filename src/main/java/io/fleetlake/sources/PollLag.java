@@ -57,9 +57,12 @@ public final class PollLag {
       }
       Optional<Instant> latest = Optional.empty();
       boolean zoned = source.columns().stream().noneMatch(c -> c.name().equals(table.cursor()) && c.timestampWithoutZone());
-      try (ResultSet r = statement.executeQuery("SELECT max(" + PolledTable.quote(table.cursor()) + ")"
-          + (zoned ? "" : " AT TIME ZONE '" + poll.sourceTimeZone().getId().replace("'", "''") + "'")
-          + " FROM " + table.qualifiedName())) {
+      try (PreparedStatement latestCursor = source.connection().prepareStatement("SELECT max("
+          + PolledTable.quote(table.cursor()) + ")" + (zoned ? "" : " AT TIME ZONE ?") + " FROM " + table.qualifiedName())) {
+        if (!zoned) {
+          latestCursor.setString(1, poll.sourceTimeZone().getId());
+        }
+        ResultSet r = latestCursor.executeQuery();
         r.next();
         Object value = r.getObject(1);
         if (value instanceof Timestamp t) {

@@ -127,6 +127,18 @@ final class SourceTransaction implements AutoCloseable {
     return columns;
   }
 
+  /**
+   * A zone id as a Postgres literal, for SQL that Spark's JDBC reader takes as text (it binds no parameters). A
+   * ZoneId's id is letters, digits and {@code / _ + - :}; anything else is refused, never escaped.
+   */
+  static String zoneLiteral(java.time.ZoneId zone) {
+    String id = zone.getId();
+    if (!id.matches("[A-Za-z0-9/_+:-]+")) {
+      throw new IllegalArgumentException("not a plain zone id: " + id);
+    }
+    return "'" + id + "'";
+  }
+
   /** SQL true for the rows whose writing transaction {@code previous} had not read (ids are numbers, never data). */
   String notReadBy(PollPosition previous) {
     String xid = snapshot.rowXidSql(frozenBelow);

@@ -1,11 +1,14 @@
 package io.fleetlake.sources;
 
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
@@ -28,7 +31,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Cast;
@@ -156,13 +158,16 @@ public final class TablePoller {
           .withColumn(POLLED_AT, current_timestamp())
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        long rowsRead = rows.count();
-        List<Long> readXids = rows.filter(col(SOURCE_XID).geq(now.xmin())).select(SOURCE_XID).distinct()
-            .as(Encoders.LONG()).collectAsList();
         Column cursor = col(quoted(table.cursor()));
-        long nullCursors = rowsRead == 0 ? 0 : rows.filter(cursor.isNull()).count();
-        long futureCursors = rowsRead == 0 ? 0 : rows.filter(cursor.gt(lit(Timestamp.from(
-            source.databaseTime().plus(poll.futureCursorMargin()))))).count();
+        // one pass over the read rows for what the position and the quality rules need
+        Row counts = rows.agg(count(lit(1)),
+            count(when(cursor.isNull(), lit(1))),
+            count(when(cursor.gt(lit(Timestamp.from(source.databaseTime().plus(poll.futureCursorMargin())))), lit(1))),
+            collect_set(when(col(SOURCE_XID).geq(now.xmin()), col(SOURCE_XID)))).first();
+        long rowsRead = counts.getLong(0);
+        long nullCursors = counts.getLong(1);
+        long futureCursors = counts.getLong(2);
+        List<Long> readXids = counts.<Long>getList(3);
         List<String> notes = new ArrayList<>();
         Dataset<Row> written = withoutErased(rows, table);
         long keysCompared = -1;
@@ -244,9 +249,8 @@ public final class TablePoller {
   private String columnSql(SourceTransaction source, String column) {
     String name = PolledTable.quote(column);
     boolean local = source.columns().stream().anyMatch(c -> c.name().equals(column) && c.timestampWithoutZone());
-    // a zone id (letters, digits, / _ + -), checked when the settings were read; quoted as a Postgres literal
-    String zone = "'" + poll.sourceTimeZone().getId().replace("'", "''") + "'";
-    return local ? "(" + name + " AT TIME ZONE " + zone + ") AS " + name : name;
+    return local ? "(" + name + " AT TIME ZONE " + SourceTransaction.zoneLiteral(poll.sourceTimeZone()) + ") AS " + name
+        : name;
   }
 
   private Properties readerProperties(SourceTransaction source) {
