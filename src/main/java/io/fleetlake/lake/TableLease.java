@@ -94,6 +94,8 @@ public final class TableLease implements AutoCloseable {
   static final String CONDITIONAL_CREATE = "fs.option.create.conditional.overwrite";
 
   static final String THREAD_NAME = "fleetlake-lease";
+  /** Reads of a lease that a heartbeat rewrote during each of them before giving up. */
+  private static final int REREADS = 5;
   private static final String UNKNOWN = "unknown";
   private static final String PROCESS_SPACE = processSpace();
   private static final Logger LOG = LoggerFactory.getLogger(TableLease.class);
@@ -496,15 +498,21 @@ public final class TableLease implements AutoCloseable {
   /** The lease at {@code path}, if there is one; an unreadable one as {@link Holder#unknown()}. */
   static Optional<Holder> read(FileSystem fs, Path path, Duration unreadableTtl) {
     byte[] bytes;
-    try (FSDataInputStream in = fs.open(path)) {
-      bytes = in.readAllBytes();
-    } catch (FileNotFoundException e) {
-      return Optional.empty();
-    } catch (ChecksumException e) {
-      // the local filesystem caught the file half rewritten, or it was edited by hand
-      return unreadable(fs, path, unreadableTtl);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the lease " + path + ": " + e.getMessage(), e);
+    for (int attempt = 1; ; attempt++) {
+      try (FSDataInputStream in = fs.open(path)) {
+        bytes = in.readAllBytes();
+        break;
+      } catch (FileNotFoundException e) {
+        return Optional.empty();
+      } catch (ChecksumException e) {
+        // the local filesystem caught the file half rewritten, or it was edited by hand
+        return unreadable(fs, path, unreadableTtl);
+      } catch (IOException e) {
+        if (rewrittenWhileOpening(e) && attempt < REREADS) {
+          continue;
+        }
+        throw new UncheckedIOException("cannot read the lease " + path + ": " + e.getMessage(), e);
+      }
     }
     try {
       JsonNode node = JSON.readTree(bytes);
@@ -516,6 +524,16 @@ public final class TableLease implements AutoCloseable {
       LOG.debug("unreadable lease {}", path, e);
       return unreadable(fs, path, unreadableTtl);
     }
+  }
+
+  /**
+   * S3A opens with a HEAD and reads with a GET that must return the HEAD's ETag; the holder's heartbeat
+   * rewrites the lease every ttl/4, and one that lands between the two fails the GET with
+   * RemoteFileChangedException (hadoop-aws, not on every classpath, hence the name). The new lease is whole:
+   * read it again.
+   */
+  private static boolean rewrittenWhileOpening(IOException e) {
+    return "RemoteFileChangedException".equals(e.getClass().getSimpleName());
   }
 
   private static Optional<Holder> unreadable(FileSystem fs, Path path, Duration ttl) {
