@@ -10,7 +10,7 @@ import io.fleetlake.bench.WeatherServerStats;
 import io.fleetlake.bronze.LocationIngestBatch;
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.Settings;
-import io.fleetlake.enrich.WeatherCache;
+import io.fleetlake.enrich.WeatherSupply;
 import io.fleetlake.enrich.WeatherCell;
 import io.fleetlake.gold.GoldAggregates;
 import io.fleetlake.lake.SparkSessions;
@@ -94,7 +94,8 @@ final class BenchJob implements Job {
       m.put("weather_calls", weather.calls());
       m.put("weather_location_days_asked", weather.locationDays());
       m.put("weather_distinct_cell_days", weatherKeys);
-      m.put("weather_peak_calls_per_minute", weather.peakCallsPerMinute());
+      m.put("weather_weight", weather.weight());
+      m.put("weather_peak_weight_per_minute", weather.peakWeightPerMinute());
       m.put("weather_rate_limited", weather.rateLimited());
       return m;
     }
@@ -228,7 +229,7 @@ final class BenchJob implements Job {
     double poll = stage(spark, new PollSourcesJob(), FleetJob.POLL_SOURCES, settings, true, out);
     double dimensions = stage(spark, new SilverDimensionsJob(), FleetJob.SILVER_DIMENSIONS, settings, true, out);
     // a cold cache and zeroed counters: the calls counted are this fleet's alone
-    WeatherCache.forgetShared();
+    WeatherSupply.forgetShared();
     weather.reset();
     double silver = stage(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, true, out);
     WeatherServerStats.Snapshot calls = weather.snapshot();
@@ -492,14 +493,14 @@ final class BenchJob implements Job {
     report.add("P1", "Kafka→bronze→silver→gold rows/s ÷ baseline" + at, largest.baselineSeconds() / largest.pipelineSeconds(),
         Goal.AT_LEAST, 0.35, 0, String.format("%,.0f rows/s end to end (ingest %.1f s + silver %.1f s + gold %.1f s)",
             largest.records() / largest.pipelineSeconds(), largest.ingestSeconds(), largest.silverSeconds(), largest.goldSeconds()));
-    report.add("P3", "weather calls ÷ distinct (cell, day) keys" + at, (double) largest.weather().calls() / largest.weatherKeys(),
-        Goal.AT_MOST, 1.0, 0, String.format("%,d calls for %,d keys; %,d location-days asked", largest.weather().calls(),
-            largest.weatherKeys(), largest.weather().locationDays()));
-    report.add("P3", "peak weather calls/min ÷ provider limit" + at,
-        (double) largest.weather().peakCallsPerMinute() / settings.weather().providerCallsPerMinute(), Goal.AT_MOST, 0.5, 0,
-        String.format("peak %d calls/min, provider limit %d (weather.provider-calls-per-minute), paced at %d; %d answered 429",
-            largest.weather().peakCallsPerMinute(), settings.weather().providerCallsPerMinute(), settings.weather().callsPerMinute(),
-            largest.weather().rateLimited()));
+    report.add("P3", "provider weight ÷ distinct (cell, day) keys" + at, largest.weather().weight() / largest.weatherKeys(),
+        Goal.AT_MOST, 1.0, 0, String.format("weight %,.0f in %,d requests for %,d keys; %,d location-days asked",
+            largest.weather().weight(), largest.weather().calls(), largest.weatherKeys(), largest.weather().locationDays()));
+    double minuteLimit = settings.weather().limits().minute();
+    report.add("P3", "peak weight/min ÷ weather.limits.minute" + at,
+        minuteLimit > 0 ? largest.weather().peakWeightPerMinute() / minuteLimit : Double.NaN, Goal.AT_MOST, 1.0, 0,
+        String.format("peak %,.0f a minute, limit %,.0f; %d answered 429", largest.weather().peakWeightPerMinute(),
+            minuteLimit, largest.weather().rateLimited()));
     if (follow != null) {
       report.add("P4", "p95 (silver commit − Kafka timestamp) ÷ trigger", follow.p95Seconds() / trigger.toSeconds(),
           Goal.AT_MOST, 1.5, 0, String.format("%,d live pings: p50 %.1f s, p95 %.1f s, max %.1f s; trigger %d s", follow.rows(),
@@ -591,9 +592,8 @@ final class BenchJob implements Job {
     m.put("shuffle_partitions", settings.spark().shufflePartitions());
     m.put("max_offsets_per_trigger", settings.ingest().maxOffsetsPerTrigger());
     m.put("silver_max_files_per_trigger", settings.streaming().silverMaxFilesPerTrigger());
-    m.put("weather_calls_per_minute", settings.weather().callsPerMinute());
-    m.put("weather_provider_calls_per_minute", settings.weather().providerCallsPerMinute());
-    m.put("weather_cells_per_call", settings.weather().cellsPerCall());
+    m.put("weather_limits", List.of(settings.weather().limits().minute(), settings.weather().limits().hour(),
+        settings.weather().limits().day()));
     m.put("weather_grid_degrees", settings.weather().gridDegrees());
     m.put("kafka_partitions", settings.localStack().kafkaPartitions());
     return m;

@@ -2,7 +2,9 @@ package io.fleetlake.app;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.Settings;
-import io.fleetlake.enrich.WeatherCache;
+import io.fleetlake.enrich.WeatherClient;
+import io.fleetlake.enrich.WeatherHourlyTable;
+import io.fleetlake.enrich.WeatherSupply;
 import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.silver.LocationsEnriched;
 import java.io.PrintStream;
@@ -16,7 +18,8 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  *
  * <pre>
  * silver-locations: batch 0: 11,635 bronze rows → 11,520 new pings (115 duplicates), 0 neighbours recomputed,
- *   weather: 138 calls, 0 failed; 0 earlier rows' weather filled in; 41.2 s
+ *   weather: 1,212 cell-days fetched in 3 requests (weight 1,212), 0 pending, 0 failed; 0 earlier rows'
+ *   weather changed, 0 still pending; 0 earlier pings given their unit; 41.2 s
  * </pre>
  */
 final class SilverLocationsJob implements StreamingJob {
@@ -24,8 +27,11 @@ final class SilverLocationsJob implements StreamingJob {
       Usage: silver-locations [--available-now] [--backfill-weather] [--config FILE]
         Streams bronze/locations into silver/locations_enriched (MERGE on event_id, partitioned by event_date).
         A duplicate event_id is counted and dropped, whenever it arrives; a late ping is inserted and corrects
-        the previous-ping columns of the unit's later pings (within streaming.late-ping-horizon). Rows whose weather could not be had
-        (weather_status failed) are retried at every batch; --backfill-weather only does that, then exits.""";
+        the previous-ping columns of the unit's later pings (within streaming.late-ping-horizon). Weather comes
+        from silver/weather_hourly, fetched from the provider within its limits (weather.limits): rows the
+        budget could not pay for yet are weather_status pending and filled in by later batches; with
+        --available-now the job waits for the budget up to weather.max-wait. --backfill-weather only fills in
+        pending and failed rows (and turns provisional hours final), then exits.""";
 
   @Override
   public List<String> requiredTables() {
@@ -34,7 +40,7 @@ final class SilverLocationsJob implements StreamingJob {
 
   @Override
   public List<String> writtenTables(Settings settings) {
-    return List.of("silver/" + LocationsEnriched.TABLE);
+    return List.of("silver/" + LocationsEnriched.TABLE, "silver/" + WeatherHourlyTable.TABLE);
   }
 
   @Override
@@ -47,16 +53,23 @@ final class SilverLocationsJob implements StreamingJob {
         (int) settings.streaming().latePingHorizon().toDays());
     String table = settings.lake().table("silver", LocationsEnriched.TABLE);
     PrintStream out = context.out();
+    // --available-now waits for the provider's budget, all batches together, up to weather.max-wait
+    long deadline = context.availableNow() || backfill
+        ? System.currentTimeMillis() + settings.weather().maxWait().toMillis() : 0;
     if (backfill) {
-      long fixed = silver.retryFailedWeather(spark, table);
-      out.printf("silver-locations: weather filled in for %,d rows%n", fixed);
+      if (!DeltaTable.isDeltaTable(spark, table)) {
+        throw new JobFailedException(table + " does not exist yet: run silver-locations first");
+      }
+      LocationsEnriched.Refill refill = silver.refillWeather(spark, table, deadline, out);
+      out.printf("silver-locations: weather changed for %,d rows, %,d cell-days made final; %,d rows stay pending "
+          + "or failed%n", refill.changed(), refill.finalised(), refill.stillPending());
       return List.of();
     }
     String bronze = settings.lake().table("bronze", "locations");
     if (!DeltaTable.isDeltaTable(spark, bronze)) {
       throw new JobFailedException(bronze + " does not exist yet: run ingest-locations first");
     }
-    WeatherCache cache = WeatherCache.shared(settings.weather());
+    WeatherSupply supply = silver.supply();
     return List.of(spark.readStream().format("delta")
         .option("maxFilesPerTrigger", settings.streaming().silverMaxFilesPerTrigger())
         // an erasure DELETEs from bronze and removes the same rows from silver itself: the stream reads on
@@ -70,15 +83,17 @@ final class SilverLocationsJob implements StreamingJob {
             return; // a bronze commit without new rows (OPTIMIZE): nothing to enrich
           }
           long start = System.nanoTime();
-          WeatherCache.Counters before = cache.counters();
-          LocationsEnriched.Summary s = silver.upsert(batch);
-          WeatherCache.Counters after = cache.counters();
+          WeatherClient.Counters before = supply.counters();
+          LocationsEnriched.Summary s = silver.upsert(batch, deadline, out);
+          WeatherClient.Counters after = supply.counters();
           out.printf("silver-locations: batch %d: %,d bronze rows → %,d new pings (%,d duplicates), %,d neighbours "
-                  + "recomputed, weather: %,d calls, %,d cache hits, %,d failed calls; %,d earlier rows' weather filled in; "
-                  + "%,d earlier pings given their unit; %.1f s%n",
+                  + "recomputed, weather: %,d cell-days from the lake, %,d fetched in %,d requests (weight %,.0f), "
+                  + "%,d pending, %,d failed; %,d earlier rows' weather changed, %,d still pending or failed, %,d "
+                  + "cell-days made final; %,d earlier pings given their unit; %.1f s%n",
               id, s.rowsIn(), s.inserted(), s.duplicates(), s.recomputed(),
-              after.client().calls() - before.client().calls(), after.hits() - before.hits(),
-              after.client().failures() - before.client().failures(), s.weatherFixed(), s.unitsDescribed(),
+              s.supplied().held().size(), after.locations() - before.locations(), after.calls() - before.calls(),
+              after.weight() - before.weight(), s.supplied().pending().size(), s.supplied().failed().size(),
+              s.weather().changed(), s.weather().stillPending(), s.weather().finalised(), s.unitsDescribed(),
               (System.nanoTime() - start) / 1e9);
           out.flush();
         }))

@@ -16,7 +16,8 @@ import java.time.Duration;
  */
 public final class WeatherServerStats {
   /** The server's counts since the last {@link #reset()}. */
-  public record Snapshot(long calls, long locationDays, long peakCallsPerMinute, long rateLimited, long faultsServed) {}
+  public record Snapshot(long calls, long locationDays, double weight, double peakWeightPerMinute, long rateLimited,
+                         long faultsServed) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -33,8 +34,9 @@ public final class WeatherServerStats {
 
   public Snapshot snapshot() throws IOException, InterruptedException {
     JsonNode stats = JSON.readTree(send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/stats")).GET()));
-    return new Snapshot(stats.path("calls").asLong(), stats.path("location_days").asLong(),
-        stats.path("peak_calls_per_minute").asLong(), stats.path("rate_limited").asLong(), stats.path("faults_served").asLong());
+    return new Snapshot(stats.path("calls").asLong(), stats.path("location_days").asLong(), stats.path("weight").asDouble(),
+        stats.path("peak_weight_per_minute").asDouble(), stats.path("rate_limited").asLong(),
+        stats.path("faults_served").asLong());
   }
 
   private String send(HttpRequest.Builder request) throws IOException, InterruptedException {

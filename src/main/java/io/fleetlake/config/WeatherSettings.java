@@ -9,9 +9,10 @@ import java.time.Duration;
  * @param baseUrl serves {@code /v1/forecast}
  * @param archiveBaseUrl serves {@code /v1/archive}
  * @param gridDegrees pings are grouped in cells of this size; one cell-day is fetched and cached once
- * @param cellsPerCall locations asked in one call (the API takes up to 1,000)
- * @param callsPerMinute client-side limit, well under the free tier's 600
- * @param archiveAfterDays days older than this come from the archive, newer from the forecast API
+ * @param limits the provider's limits in its weight units, spent by one budget per application
+ * @param archiveAfterDays days older than this come from the archive, newer from the forecast API; hours
+ *     fetched before their day ended are fetched again from the archive once their day is this old
+ * @param maxWait how long {@code --available-now} waits for the budget before leaving rows pending
  * @param maxAttempts tries of a call that fails for a transient reason (5xx, 429, timeout, broken answer)
  * @param circuitFailures consecutive failed calls that open the circuit: no calls for {@code circuitCooldown}
  */
@@ -19,10 +20,9 @@ public record WeatherSettings(
     String baseUrl,
     String archiveBaseUrl,
     double gridDegrees,
-    int cellsPerCall,
-    int callsPerMinute,
-    int providerCallsPerMinute,
+    Limits limits,
     int archiveAfterDays,
+    Duration maxWait,
     int maxAttempts,
     Duration backoff,
     Duration connectTimeout,
@@ -30,6 +30,9 @@ public record WeatherSettings(
     int circuitFailures,
     Duration circuitCooldown,
     int cacheEntries) implements java.io.Serializable {
+
+  /** Weight units a minute, an hour and a day; 0 for no limit (a customer plan metered by the month). */
+  public record Limits(double minute, double hour, double day) implements java.io.Serializable {}
 
   static WeatherSettings read(SettingsReader reader) {
     double grid;
@@ -41,13 +44,10 @@ public record WeatherSettings(
     if (!(grid >= 0.001 && grid <= 5)) {
       throw new InvalidSettingException(reader.fullKey("grid-degrees"), grid, "must be between 0.001 and 5 degrees");
     }
-    int cells = reader.intAtLeast("cells-per-call", 1);
-    if (cells > 1000) {
-      throw new InvalidSettingException(reader.fullKey("cells-per-call"), cells, "must be at most 1000 (the API's limit)");
-    }
-    return new WeatherSettings(reader.httpUrl("base-url"), reader.httpUrl("archive-base-url"), grid, cells,
-        reader.intAtLeast("calls-per-minute", 1), reader.intAtLeast("provider-calls-per-minute", 1),
-        reader.intAtLeast("archive-after-days", 0),
+    Limits limits = new Limits(reader.intAtLeast("limits.minute", 0), reader.intAtLeast("limits.hour", 0),
+        reader.intAtLeast("limits.day", 0));
+    return new WeatherSettings(reader.httpUrl("base-url"), reader.httpUrl("archive-base-url"), grid, limits,
+        reader.intAtLeast("archive-after-days", 0), reader.positiveDuration("max-wait"),
         reader.intAtLeast("max-attempts", 1), reader.positiveDuration("backoff"), reader.positiveDuration("connect-timeout"),
         reader.positiveDuration("read-timeout"), reader.intAtLeast("circuit-failures", 1),
         reader.positiveDuration("circuit-cooldown"), reader.intAtLeast("cache-entries", 1));

@@ -16,6 +16,11 @@ public record WeatherCell(int latIndex, int lonIndex, int gridMillis, LocalDate 
     return new WeatherCell((int) Math.round(lat / gridDegrees), (int) Math.round(lon / gridDegrees), millis, day);
   }
 
+  /** The same cell on another day (null: the cell alone, as a map key over days). */
+  public WeatherCell withDay(LocalDate other) {
+    return new WeatherCell(latIndex, lonIndex, gridMillis, other);
+  }
+
   /** The cell's centre, which is what the API is asked for. */
   public double lat() {
     return Math.max(-90, Math.min(90, latIndex * gridMillis / 1000.0));

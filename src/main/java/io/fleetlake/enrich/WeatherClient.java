@@ -25,33 +25,42 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Calls an Open-Meteo-compatible API for whole days of hourly weather of many cells at once: one call per day
- * and up to {@code cells-per-call} cells, answers matched to cells by position (the API snaps coordinates to
- * its grid, so they differ from the request). Transient failures (5xx, 429, timeouts, a broken answer) are
- * retried with backoff and jitter, a 429's Retry-After honoured. A 400 is the API refusing the request for
- * good: it is not retried, not counted toward the circuit breaker (the provider answered), and its cells are
- * {@code missing} with the API's reason rather than {@code failed}. A client-side rate limit keeps under the
- * provider's, and a circuit breaker stops calling a provider that keeps failing.
+ * One request to an Open-Meteo-compatible API: the hourly weather of many cells over one date range, answers
+ * matched to cells by position (the API snaps coordinates to its grid, so they differ from the request). Which
+ * requests to make, and when, is {@link WeatherSupply}'s: this class only sends them. Transient failures (5xx, a
+ * timeout, a broken answer, "Too many concurrent requests") are retried with backoff and jitter; a 429 past a
+ * limit is not (the budget is spent: {@link RateLimitedException}); a 400 is the API refusing the request for
+ * good: not retried, not counted toward the circuit breaker (the provider answered), and its cells are
+ * {@code missing} with the API's reason. A circuit breaker stops calling a provider that keeps failing.
  */
 public final class WeatherClient {
   static final String VARIABLES = "temperature_2m,precipitation,wind_speed_10m,wind_gusts_10m,visibility,weather_code";
+  /** The hourly variables asked: what a location entry weighs depends on how many. */
+  public static final int VARIABLE_COUNT = VARIABLES.split(",").length;
+  /** The API's limit of locations in one request. */
+  public static final int MAX_LOCATIONS = 1000;
+  /** Open-Meteo's guidance for GET requests; the local server refuses longer ones (414) as a proxy would. */
+  public static final int MAX_URL_CHARS = 8000;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long MAX_RETRY_AFTER_MS = 120_000;
 
   /** What the client did, for progress lines and the benchmark; {@code rejected} counts the 400s. */
-  public record Counters(long calls, long cellsAsked, long failures, long retries, long rejected) {}
-
-  /**
-   * What a fetch found: the weather of cells, and the reason for each cell the API refused for good (HTTP
-   * 400: asking again gets the same answer) or could not answer this time (worth asking again later).
-   */
-  public record Fetched(Map<WeatherCell, DayWeather> weather, Map<WeatherCell, String> missing,
-                        Map<WeatherCell, String> failed) {}
+  public record Counters(long calls, long locations, double weight, long failures, long retries, long rejected,
+                         long rateLimited) {}
 
   /** The API could not answer for these cells; the reason says why. */
   public static class WeatherUnavailableException extends IOException {
     WeatherUnavailableException(String message) {
       super(message);
+    }
+  }
+
+  /** HTTP 429 past one of the provider's limits: the reason names the window. */
+  public static final class RateLimitedException extends WeatherUnavailableException {
+    final String reason;
+
+    RateLimitedException(String reason) {
+      super("HTTP 429: " + reason);
+      this.reason = reason;
     }
   }
 
@@ -71,12 +80,13 @@ public final class WeatherClient {
   private final OkHttpClient http;
   private final Clock clock;
   private final AtomicLong calls = new AtomicLong();
-  private final AtomicLong cellsAsked = new AtomicLong();
+  private final AtomicLong locations = new AtomicLong();
+  private final java.util.concurrent.atomic.DoubleAdder weight = new java.util.concurrent.atomic.DoubleAdder();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong rateLimited = new AtomicLong();
   private final Object limiter = new Object();
-  private final CallBudget budget;
   private int consecutiveFailures;
   private long circuitOpenUntilMs;
 
@@ -86,7 +96,6 @@ public final class WeatherClient {
 
   WeatherClient(WeatherSettings settings, Clock clock) {
     this.settings = settings;
-    this.budget = new CallBudget(settings.callsPerMinute());
     this.clock = clock;
     this.http = new OkHttpClient.Builder()
         .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -96,85 +105,61 @@ public final class WeatherClient {
   }
 
   public Counters counters() {
-    return new Counters(calls.get(), cellsAsked.get(), failures.get(), retries.get(), rejected.get());
+    return new Counters(calls.get(), locations.get(), weight.sum(), failures.get(), retries.get(), rejected.get(),
+        rateLimited.get());
+  }
+
+  /** How many of {@code entries}, from the first, one request of {@code group} can carry (≥ 1). */
+  public static int fitting(WeatherSettings settings, WeatherPlan.Group group, List<WeatherPlan.Entry> entries) {
+    int length = url(settings, group, List.of()).toString().length();
+    int n = 0;
+    for (WeatherPlan.Entry entry : entries) {
+      int more = format(entry.cell().lat()).length() + format(entry.cell().lon()).length() + (n == 0 ? 0 : 2);
+      if (n > 0 && (n >= MAX_LOCATIONS || length + more > MAX_URL_CHARS)) {
+        break;
+      }
+      length += more;
+      n++;
+    }
+    return n;
   }
 
   /**
-   * The weather of every cell, in as few calls as the API allows; each cell not found is in {@code missing}
-   * (refused by the API) or {@code failed} (not answered this time), with the reason.
+   * One request for {@code entries} (all of {@code group}'s range): the weather of each entry's needed days,
+   * keyed by (cell, day).
    */
-  public Fetched fetch(List<WeatherCell> cells) {
-    Map<LocalDate, List<WeatherCell>> byDay = cells.stream().distinct()
-        .collect(Collectors.groupingBy(WeatherCell::day, LinkedHashMap::new, Collectors.toList()));
-    Fetched result = new Fetched(new HashMap<>(), new HashMap<>(), new HashMap<>());
-    for (Map.Entry<LocalDate, List<WeatherCell>> day : byDay.entrySet()) {
-      List<WeatherCell> all = day.getValue();
-      for (int from = 0; from < all.size(); from += settings.cellsPerCall()) {
-        ask(day.getKey(), all.subList(from, Math.min(all.size(), from + settings.cellsPerCall())), result);
-      }
-    }
-    return result;
-  }
-
-  /**
-   * One call for cells of one day. A call shares everything but the coordinates between its cells, so a 400
-   * not about a coordinate (the day out of the API's range, above all) is every cell's, and splitting the
-   * call would only hear it again. A 400 about a coordinate is one location's: the call is split in halves
-   * until the bad cells are alone, so the others still get their weather, at most 2·⌈log2(cells)⌉ more
-   * calls per bad cell.
-   */
-  private void ask(LocalDate day, List<WeatherCell> cells, Fetched into) {
-    try {
-      call(day, cells).forEach(a -> into.weather().put(a.cell(), a));
-    } catch (RejectedException e) {
-      if (e.aboutALocation && cells.size() > 1) {
-        int half = cells.size() / 2;
-        ask(day, cells.subList(0, half), into);
-        ask(day, cells.subList(half, cells.size()), into);
-      } else {
-        cells.forEach(c -> into.missing().put(c, e.getMessage()));
-      }
-    } catch (WeatherUnavailableException e) {
-      cells.forEach(c -> into.failed().put(c, e.getMessage()));
-    }
-  }
-
-  private List<DayWeather> call(LocalDate day, List<WeatherCell> cells) throws WeatherUnavailableException {
-    boolean archive = day.isBefore(LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(settings.archiveAfterDays()));
-    HttpUrl url = HttpUrl.get(archive ? settings.archiveUrl() : settings.forecastUrl()).newBuilder()
-        .addQueryParameter("latitude", cells.stream().map(c -> format(c.lat())).collect(Collectors.joining(",")))
-        .addQueryParameter("longitude", cells.stream().map(c -> format(c.lon())).collect(Collectors.joining(",")))
-        .addQueryParameter("hourly", VARIABLES)
-        .addQueryParameter("start_date", day.toString())
-        .addQueryParameter("end_date", day.toString())
-        .addQueryParameter("timezone", "GMT")
-        .build();
+  public Map<WeatherCell, DayWeather> fetch(WeatherPlan.Group group, List<WeatherPlan.Entry> entries)
+      throws WeatherUnavailableException {
+    HttpUrl url = url(settings, group, entries);
     String lastProblem = "no attempt";
     for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
       if (attempt > 1) {
         retries.incrementAndGet();
       }
       openCircuitGuard();
-      awaitRateLimit();
       calls.incrementAndGet();
-      cellsAsked.addAndGet(cells.size());
-      long pauseMs = backoffMs(attempt);
+      locations.addAndGet(entries.size());
       try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
         String body = response.body().string();
         if (response.isSuccessful()) {
-          List<DayWeather> parsed = parse(body, cells);
+          Map<WeatherCell, DayWeather> parsed = parse(body, entries);
+          weight.add(entries.size() * WeightBudget.weight(VARIABLE_COUNT, entries.get(0).days()));
           callSucceeded();
           return parsed;
         }
         if (response.code() == 400) {
           // the provider is up and answered: neither a failure for the circuit breaker nor worth a retry
           rejected.incrementAndGet();
+          weight.add(1);
           throw new RejectedException(reason(body));
         }
-        lastProblem = "HTTP " + response.code() + ": " + reason(body);
-        if (response.code() == 429) {
-          pauseMs = retryAfterMs(response.header("Retry-After"), pauseMs);
-        } else if (response.code() < 500) {
+        String reason = reason(body);
+        lastProblem = "HTTP " + response.code() + ": " + reason;
+        if (response.code() == 429 && reason.contains("limit exceeded")) {
+          rateLimited.incrementAndGet();
+          throw new RateLimitedException(reason); // retrying before the window turns only gets more 429s
+        }
+        if (response.code() < 500 && response.code() != 429) {
           callFailed();
           throw new WeatherUnavailableException(lastProblem);
         }
@@ -187,43 +172,62 @@ public final class WeatherClient {
       }
       callFailed();
       if (attempt < settings.maxAttempts()) {
-        pause(pauseMs);
+        pause(backoffMs(attempt));
       }
     }
     throw new WeatherUnavailableException(lastProblem + " (after " + settings.maxAttempts() + " attempts)");
   }
 
+  private static HttpUrl url(WeatherSettings settings, WeatherPlan.Group group, List<WeatherPlan.Entry> entries) {
+    // commas left as they are: encoded (%2C) they would take three times the URL's room
+    HttpUrl.Builder url = HttpUrl.get(group.archive() ? settings.archiveUrl() : settings.forecastUrl()).newBuilder()
+        .addEncodedQueryParameter("latitude", entries.stream().map(e -> format(e.cell().lat())).collect(Collectors.joining(",")))
+        .addEncodedQueryParameter("longitude", entries.stream().map(e -> format(e.cell().lon())).collect(Collectors.joining(",")))
+        .addEncodedQueryParameter("hourly", VARIABLES)
+        .addQueryParameter("start_date", group.from().toString())
+        .addQueryParameter("end_date", group.to().toString())
+        .addQueryParameter("timezone", "GMT");
+    return url.build();
+  }
+
   /** The answer in request order: one object for one location, an array for several. */
-  static List<DayWeather> parse(String body, List<WeatherCell> cells) throws AnswerException {
+  static Map<WeatherCell, DayWeather> parse(String body, List<WeatherPlan.Entry> entries) throws AnswerException {
     JsonNode root;
     try {
       root = JSON.readTree(body);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new AnswerException("not JSON (" + e.getOriginalMessage() + ")");
     }
-    List<JsonNode> locations = new ArrayList<>();
+    List<JsonNode> answered = new ArrayList<>();
     if (root != null && root.isArray()) {
-      root.forEach(locations::add);
+      root.forEach(answered::add);
     } else if (root != null && root.isObject()) {
-      locations.add(root);
+      answered.add(root);
     }
-    if (locations.size() != cells.size()) {
-      throw new AnswerException(locations.size() + " locations answered for " + cells.size() + " asked");
+    if (answered.size() != entries.size()) {
+      throw new AnswerException(answered.size() + " locations answered for " + entries.size() + " asked");
     }
-    List<DayWeather> result = new ArrayList<>();
-    for (int i = 0; i < cells.size(); i++) {
-      result.add(day(cells.get(i), locations.get(i)));
+    Map<WeatherCell, DayWeather> result = new HashMap<>();
+    for (int i = 0; i < entries.size(); i++) {
+      WeatherPlan.Entry entry = entries.get(i);
+      Map<LocalDate, HourlyWeather[]> days = days(answered.get(i), entry);
+      HourlyWeather none = new HourlyWeather(null, null, null, null, null, null);
+      for (LocalDate day : entry.needed()) {
+        HourlyWeather[] hours = days.getOrDefault(day, new HourlyWeather[24]);
+        WeatherCell key = entry.cell().withDay(day);
+        result.put(key, new DayWeather(key, Arrays.stream(hours).map(h -> h == null ? none : h).toList()));
+      }
     }
     return result;
   }
 
-  private static DayWeather day(WeatherCell cell, JsonNode location) throws AnswerException {
+  private static Map<LocalDate, HourlyWeather[]> days(JsonNode location, WeatherPlan.Entry entry) throws AnswerException {
     JsonNode hourly = location.path("hourly");
     JsonNode time = hourly.path("time");
     if (!time.isArray()) {
       throw new AnswerException("no hourly.time");
     }
-    HourlyWeather[] hours = new HourlyWeather[24];
+    Map<LocalDate, HourlyWeather[]> days = new HashMap<>();
     for (int i = 0; i < time.size(); i++) {
       LocalDateTime at;
       try {
@@ -231,15 +235,15 @@ public final class WeatherClient {
       } catch (RuntimeException e) {
         throw new AnswerException("hourly.time '" + time.get(i).asText() + "' is not YYYY-MM-DDTHH:MM");
       }
-      if (!at.toLocalDate().equals(cell.day())) {
+      if (at.toLocalDate().isBefore(entry.from()) || at.toLocalDate().isAfter(entry.to())) {
         continue;
       }
-      hours[at.getHour()] = new HourlyWeather(number(hourly, "temperature_2m", i), number(hourly, "precipitation", i),
-          number(hourly, "wind_speed_10m", i), number(hourly, "wind_gusts_10m", i), number(hourly, "visibility", i),
+      days.computeIfAbsent(at.toLocalDate(), d -> new HourlyWeather[24])[at.getHour()] = new HourlyWeather(
+          number(hourly, "temperature_2m", i), number(hourly, "precipitation", i), number(hourly, "wind_speed_10m", i),
+          number(hourly, "wind_gusts_10m", i), number(hourly, "visibility", i),
           number(hourly, "weather_code", i) == null ? null : number(hourly, "weather_code", i).intValue());
     }
-    HourlyWeather none = new HourlyWeather(null, null, null, null, null, null);
-    return new DayWeather(cell, Arrays.stream(hours).map(h -> h == null ? none : h).toList());
+    return days;
   }
 
   private static Double number(JsonNode hourly, String variable, int index) {
@@ -259,30 +263,15 @@ public final class WeatherClient {
     return body.length() > 200 ? body.substring(0, 200) + "…" : body;
   }
 
-  private static String format(double degrees) {
-    return String.format(java.util.Locale.ROOT, "%.4f", degrees);
+  /** Four decimals at most, trailing zeros dropped: 52.25, not 52.2500 (the URL has room for more cells). */
+  static String format(double degrees) {
+    return new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%.4f", degrees)).stripTrailingZeros()
+        .toPlainString();
   }
 
   private long backoffMs(int attempt) {
     long base = settings.backoff().toMillis() << Math.min(attempt - 1, 10);
     return base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-  }
-
-  private static long retryAfterMs(String header, long fallback) {
-    if (header == null) {
-      return fallback;
-    }
-    try {
-      return Math.min(MAX_RETRY_AFTER_MS, Long.parseLong(header.trim()) * 1000);
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
-  }
-
-  /** Within the budget of calls-per-minute in any minute, shared by every thread of this JVM. */
-  private void awaitRateLimit() {
-    long now = clock.millis();
-    pause(budget.reserve(now) - now);
   }
 
   private void openCircuitGuard() throws WeatherUnavailableException {

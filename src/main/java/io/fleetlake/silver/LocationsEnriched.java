@@ -19,11 +19,16 @@ import static org.apache.spark.sql.functions.unix_micros;
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.config.WeatherSettings;
+import io.fleetlake.enrich.WeatherCell;
 import io.fleetlake.enrich.WeatherEnrichment;
+import io.fleetlake.enrich.WeatherHourlyTable;
+import io.fleetlake.enrich.WeatherSupply;
 import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.ErasureLog;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -64,17 +69,28 @@ public final class LocationsEnriched {
   }
 
   /** What a batch did, for the progress line. */
-  public record Summary(long rowsIn, long inserted, long duplicates, long recomputed, long weatherFixed,
-                        long unitsDescribed) {}
+  public record Summary(long rowsIn, long inserted, long duplicates, long recomputed, Refill weather,
+                        long unitsDescribed, WeatherSupply.Outcome supplied) {}
+
+  /** What a refill did: rows whose weather changed, rows still pending or failed, cell-days made final. */
+  public record Refill(long changed, long stillPending, long finalised) {}
 
   private final LakeSettings lake;
   private final WeatherSettings weather;
+  private final WeatherHourlyTable weatherTable;
+  private final WeatherSupply supply;
   private final int horizonDays;
 
   public LocationsEnriched(LakeSettings lake, WeatherSettings weather, int horizonDays) {
     this.lake = lake;
     this.weather = weather;
+    this.weatherTable = new WeatherHourlyTable(lake.table("silver", WeatherHourlyTable.TABLE));
+    this.supply = WeatherSupply.shared(weather);
     this.horizonDays = horizonDays;
+  }
+
+  public WeatherSupply supply() {
+    return supply;
   }
 
   /** Time and great-circle distance since the unit's previous ping, over whatever pings are given. */
@@ -91,7 +107,11 @@ public final class LocationsEnriched {
         .withColumn("distance_km_since_prev", round(asin(sqrt(a)).multiply(2 * EARTH_RADIUS_KM), 4));
   }
 
-  public Summary upsert(Dataset<Row> bronzeBatch) {
+  /**
+   * One micro-batch. {@code deadline} (epoch ms) is how long its weather may wait for the provider's budget:
+   * now, in a stream, which leaves the rest pending for a later batch; later with {@code --available-now}.
+   */
+  public Summary upsert(Dataset<Row> bronzeBatch, long deadline, PrintStream out) {
     SparkSession spark = bronzeBatch.sparkSession();
     String path = lake.table("silver", TABLE);
     boolean exists = DeltaTable.isDeltaTable(spark, path);
@@ -114,6 +134,7 @@ public final class LocationsEnriched {
       fresh = fresh.localCheckpoint(true);
       long inserted = fresh.count();
       long corrected = 0;
+      WeatherSupply.Outcome supplied = WeatherSupply.Outcome.none();
       if (inserted > 0) {
         Dataset<Row> context = fresh.select("event_id", "unit_id", "event_time", "lat", "lon");
         Dataset<Row> earliest = fresh.groupBy("unit_id").agg(min("event_time").as("from_time"));
@@ -135,7 +156,10 @@ public final class LocationsEnriched {
         Dataset<Row> described = dimension == null ? withoutUnits(rows) : UnitDimension.asOf(rows, "unit_id", "event_time",
             dimension.select(unitColumns(dimension))).drop("valid_from", "valid_to", "version");
         described = described.withColumn("unit_known", col("version_key").isNotNull());
-        Dataset<Row> enriched = WeatherEnrichment.enrich(described, "lat", "lon", "event_time", weather)
+        List<WeatherCell> keys = WeatherEnrichment.keys(fresh, "lat", "lon", "event_time", weather);
+        supplied = supply.supply(spark, weatherTable, keys, waitUntil(deadline), out);
+        Dataset<Row> enriched = WeatherEnrichment.enrich(described, "lat", "lon", "event_time", weather, weatherTable,
+                supplied, keys)
             .withColumn("event_date", to_date(col("event_time")));
         // renamed: previous descends from fresh, and a join of a column with itself would match everything
         Dataset<Row> changedNeighbours = exists
@@ -152,37 +176,62 @@ public final class LocationsEnriched {
           merge(spark, path, enriched.repartition(col("event_date")).localCheckpoint(true), neighbours);
         }
       }
-      long retried = exists ? retryFailedWeather(spark, path) : 0;
+      Refill refill = exists ? refillWeather(spark, path, deadline, out) : new Refill(0, 0, 0);
       long described = exists && inserted > 0 ? describeLateUnits(spark, path, maxDate(fresh)) : 0;
-      return new Summary(rowsIn, inserted, rowsIn - inserted, corrected, retried, described);
+      return new Summary(rowsIn, inserted, rowsIn - inserted, corrected, refill, described, supplied);
     } finally {
       batch.unpersist();
     }
   }
 
-  /** Rows whose weather could not be had get another chance: their weather columns are looked up again. */
-  public long retryFailedWeather(SparkSession spark, String path) {
-    Dataset<Row> failed = spark.read().format("delta").load(path).filter(WeatherEnrichment.retryable())
-        .withColumn("_status_before", col("weather_status"));
-    // a row whose day the API refuses (400) becomes missing, with the reason, and leaves the retry set for good
-    Dataset<Row> again = WeatherEnrichment.enrich(failed, "lat", "lon", "event_time", weather)
-        .filter("weather_status = 'ok' OR (_status_before = 'failed' AND weather_status <> 'failed')")
-        .localCheckpoint(true);
-    {
-      long fixed = again.count();
-      if (fixed > 0) {
-        List<String> weatherColumns = List.of(WeatherEnrichment.WEATHER.fieldNames());
-        java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
-        weatherColumns.forEach(c -> set.put(c, "s." + c));
-        DeltaTable.forPath(spark, path).as("t")
-            .merge(again.select(java.util.stream.Stream.concat(java.util.stream.Stream.of("event_id", "event_date"),
-                    weatherColumns.stream()).map(c -> col(c)).toArray(Column[]::new)).as("s"),
-                "t.event_date = s.event_date AND t.event_id = s.event_id")
-            .whenMatched().updateExpr(set)
-            .execute();
-      }
-      return fixed;
+  /**
+   * Weather that can be better now: rows pending or failed get another supply, and the days the archive has
+   * made final replace the provisional hours their rows used (their rows change, so gold recomputes them).
+   */
+  public Refill refillWeather(SparkSession spark, String path, long deadline, PrintStream out) {
+    Set<WeatherCell> finalised = supply.finalise(spark, weatherTable, out);
+    Column wanted = WeatherEnrichment.refillable();
+    if (!finalised.isEmpty()) {
+      Set<java.sql.Date> days = new java.util.HashSet<>();
+      finalised.forEach(k -> days.add(java.sql.Date.valueOf(k.day())));
+      wanted = wanted.or(col("event_date").isin(days.toArray()).and(col("weather_status").isin(
+          WeatherEnrichment.PROVISIONAL, WeatherEnrichment.MISSING)));
     }
+    List<String> weatherColumns = List.of(WeatherEnrichment.WEATHER.fieldNames());
+    Dataset<Row> before = spark.read().format("delta").load(path).filter(wanted);
+    for (String c : weatherColumns) {
+      before = before.withColumn("_before_" + c, col(c));
+    }
+    before = before.localCheckpoint(true);
+    if (before.isEmpty()) {
+      return new Refill(0, 0, finalised.size());
+    }
+    List<WeatherCell> keys = WeatherEnrichment.keys(before, "lat", "lon", "event_time", weather);
+    WeatherSupply.Outcome outcome = supply.supply(spark, weatherTable, keys, waitUntil(deadline), out);
+    Column same = lit(true);
+    for (String c : weatherColumns) {
+      same = same.and(col(c).eqNullSafe(col("_before_" + c)));
+    }
+    Dataset<Row> again = WeatherEnrichment.enrich(before, "lat", "lon", "event_time", weather, weatherTable, outcome, keys)
+        .localCheckpoint(true);
+    long stillPending = again.filter(WeatherEnrichment.refillable()).count();
+    Dataset<Row> changed = again.filter(not(same));
+    long count = changed.count();
+    if (count > 0) {
+      java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+      weatherColumns.forEach(c -> set.put(c, "s." + c));
+      DeltaTable.forPath(spark, path).as("t")
+          .merge(changed.select(java.util.stream.Stream.concat(java.util.stream.Stream.of("event_id", "event_date"),
+                  weatherColumns.stream()).map(c -> col(c)).toArray(Column[]::new)).as("s"),
+              "t.event_date = s.event_date AND t.event_id = s.event_id")
+          .whenMatched().updateExpr(set)
+          .execute();
+    }
+    return new Refill(count, stillPending, finalised.size());
+  }
+
+  private static java.time.Duration waitUntil(long deadline) {
+    return java.time.Duration.ofMillis(Math.max(0, deadline - System.currentTimeMillis()));
   }
 
   /**

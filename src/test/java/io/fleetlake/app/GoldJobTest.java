@@ -42,7 +42,7 @@ class GoldJobTest {
   @BeforeAll
   static void start() throws Exception {
     spark = TestSpark.session();
-    server = WeatherServer.start("127.0.0.1", 0, 0);
+    server = WeatherServer.start("127.0.0.1", 0, "none");
     root = Path.of("target", "test-lake", "gold-" + UUID.randomUUID()).toAbsolutePath().toUri().toString();
     settings = TestWeather.settings(server, Map.of("FLEETLAKE_LAKE_ROOT", root));
   }
@@ -108,7 +108,7 @@ class GoldJobTest {
     LocationsEnriched silver = new LocationsEnriched(settings.lake(), settings.weather(), 2);
     SilverDimensions dimensions = new SilverDimensions(settings.lake());
     Dataset<Row> all = pings().cache();
-    silver.upsert(all.filter("NOT (unit_id = 'TER-000' AND i = 5)").drop("i"));
+    silver.upsert(all.filter("NOT (unit_id = 'TER-000' AND i = 5)").drop("i"), 0, System.out);
     dimensions.upsertLatestPerformance(performance(12.5, "2026-01-01 20:00:00"));
 
     String first = runGold();
@@ -117,7 +117,7 @@ class GoldJobTest {
     GoldExpectations.assertGoldMatchesSilver(spark, root);
 
     // the 23:15 ping arrives late, after its hour was aggregated; the road unit's fuel is revised
-    silver.upsert(all.filter("unit_id = 'TER-000' AND i = 5").drop("i"));
+    silver.upsert(all.filter("unit_id = 'TER-000' AND i = 5").drop("i"), 0, System.out);
     dimensions.upsertLatestPerformance(performance(14.0, "2026-01-02 08:00:00").filter("unit_id = 'TER-000'"));
     String second = runGold();
     assertTrue(second.contains("of pings") && second.contains("of performance"), second);

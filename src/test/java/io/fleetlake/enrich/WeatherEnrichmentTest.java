@@ -8,6 +8,8 @@ import io.fleetlake.local.weather.WeatherServer;
 import io.fleetlake.testing.TestSpark;
 import io.fleetlake.testing.TestWeather;
 import io.fleetlake.testing.WeatherAdmin;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -30,7 +32,7 @@ class WeatherEnrichmentTest {
   @BeforeAll
   static void start() throws Exception {
     spark = TestSpark.session();
-    server = WeatherServer.start("127.0.0.1", 0, 0);
+    server = WeatherServer.start("127.0.0.1", 0, "none");
     String url = "http://127.0.0.1:" + server.port();
     admin = new WeatherAdmin(url);
     settings = TestWeather.settings(server, Map.of("FLEETLAKE_WEATHER_BACKOFF", "10 milliseconds",
@@ -63,33 +65,48 @@ class WeatherEnrichmentTest {
         AS t(event_id, lat, lon, event_time)""", lat, day, lat + 0.01));
   }
 
+  /** The pings enriched as silver-locations does: the driver supplies their keys, the rows join the table. */
+  private static Dataset<Row> enrich(Dataset<Row> pings, WeatherHourlyTable table) {
+    List<WeatherCell> keys = WeatherEnrichment.keys(pings, "lat", "lon", "event_time", settings);
+    WeatherSupply.Outcome outcome = WeatherSupply.shared(settings).supply(spark, table, keys, Duration.ZERO, System.out);
+    return WeatherEnrichment.enrich(pings, "lat", "lon", "event_time", settings, table, outcome, keys);
+  }
+
+  private static WeatherHourlyTable table(String name) throws Exception {
+    return new WeatherHourlyTable(Files.createTempDirectory("weather-hourly-" + name).toUri().toString());
+  }
+
   @Test
-  void rowsSharingACellAndDayCostOneCallBetweenThem() throws Exception {
+  void rowsSharingACellAndDayCostOneRequestBetweenThemAndTheTableServesThemAgain() throws Exception {
     LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-    Dataset<Row> enriched = WeatherEnrichment.enrich(pings(day, 52.52).repartition(1), "lat", "lon", "event_time", settings);
+    WeatherHourlyTable table = table("shared");
+    Dataset<Row> enriched = enrich(pings(day, 52.52).repartition(1), table);
     List<Row> rows = enriched.orderBy("event_id").collectAsList();
     assertEquals(7, rows.size());
-    assertEquals(1, calls(), "two cells of one day: one call");
+    assertEquals(1, calls(), "two cells of one day: one request");
     for (Row row : rows.subList(0, 6)) {
+      // yesterday's hours, fetched after yesterday ended: final
       assertEquals(WeatherEnrichment.OK, row.getString(row.fieldIndex(WeatherEnrichment.STATUS)), row.toString());
-      assertTrue(!row.isNullAt(row.fieldIndex("temperature_c")));
+      assertTrue(!row.isNullAt(row.fieldIndex("temperature_c")), row.toString());
     }
     assertEquals(WeatherEnrichment.MISSING, rows.get(6).getString(rows.get(6).fieldIndex(WeatherEnrichment.STATUS)));
-    WeatherEnrichment.enrich(pings(day, 52.52), "lat", "lon", "event_time", settings).count();
-    assertEquals(1, calls(), "again: all from the executor's cache");
+    assertEquals(48, spark.read().format("delta").load(table.path()).count(), "two cell-days of 24 hours");
+    enrich(pings(day, 52.52), table).count();
+    assertEquals(1, calls(), "again: all from silver/weather_hourly");
   }
 
   @Test
   void whenTheApiFailsNoRowIsLostAndALaterRunFillsThemIn() throws Exception {
     LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(2);
+    WeatherHourlyTable table = table("failing");
     admin.fault("kind=status&status=500&count=10");
-    Dataset<Row> failed = WeatherEnrichment.enrich(pings(day, 47.0).repartition(1), "lat", "lon", "event_time", settings);
+    Dataset<Row> failed = enrich(pings(day, 47.0).repartition(1), table).localCheckpoint();
     assertEquals(7, failed.count());
     assertEquals(6, failed.filter("weather_status = 'failed' AND temperature_c IS NULL").count());
     assertTrue(failed.filter("weather_status = 'failed'").first().getString(failed.schema().fieldIndex("weather_error"))
         .startsWith("HTTP 500"));
     admin.reset();
-    Dataset<Row> again = WeatherEnrichment.enrich(failed, "lat", "lon", "event_time", settings);
+    Dataset<Row> again = enrich(failed, table);
     assertEquals(6, again.filter("weather_status = 'ok'").count());
     assertEquals(7, again.count());
   }

@@ -28,7 +28,7 @@ class LocationsEnrichedTest {
   @BeforeAll
   static void start() throws Exception {
     spark = TestSpark.session();
-    server = WeatherServer.start("127.0.0.1", 0, 0);
+    server = WeatherServer.start("127.0.0.1", 0, "none");
     weather = TestWeather.settings(server, Map.of()).weather();
   }
 
@@ -64,7 +64,7 @@ class LocationsEnrichedTest {
         all.filter("i % 2 = 1 AND i <= 8").union(all.filter("i = 12")));
     long duplicates = 0;
     for (Dataset<Row> batch : batches) {
-      LocationsEnriched.Summary summary = silver.upsert(batch.drop("i"));
+      LocationsEnriched.Summary summary = silver.upsert(batch.drop("i"), 0, System.out);
       System.out.println("batch summary " + summary);
       duplicates += summary.duplicates();
     }
@@ -94,12 +94,12 @@ class LocationsEnrichedTest {
     Dataset<Row> next = pings().filter("i = 15 AND unit_id = 'TER-002'").drop("i")
         .withColumn("event_id", org.apache.spark.sql.functions.lit("TER-002-16"))
         .withColumn("event_time", org.apache.spark.sql.functions.expr("event_time + INTERVAL 15 MINUTES"));
-    LocationsEnriched.Summary described = silver.upsert(next);
+    LocationsEnriched.Summary described = silver.upsert(next, 0, System.out);
     assertEquals(32, described.unitsDescribed(), described.toString());
     Dataset<Row> after = spark.read().format("delta").load(lake.table("silver", LocationsEnriched.TABLE));
     assertEquals(16, after.filter("unit_known AND unit_id = 'TER-000' AND unit_type = 'terrestrial'").count());
     assertEquals(16, after.filter("unit_known AND unit_id = 'TER-001' AND name = 'Ship 1'").count());
     assertEquals(17, after.filter("NOT unit_known AND unit_id = 'TER-002'").count(), "still unknown: still flagged");
-    assertEquals(0, silver.upsert(next).unitsDescribed(), "described once");
+    assertEquals(0, silver.upsert(next, 0, System.out).unitsDescribed(), "described once");
   }
 }

@@ -15,7 +15,7 @@ final class FaultPlan {
   enum Kind {
     /** answer with an HTTP status and an Open-Meteo error body */
     STATUS,
-    /** 429 with Retry-After, as the free tier answers past its limit */
+    /** 429 with the minutely reason and no Retry-After, as the free tier answers past its limit */
     RATE_LIMIT,
     /** answer normally, but only after a pause (client timeouts) */
     DELAY,
@@ -25,13 +25,12 @@ final class FaultPlan {
 
   /**
    * @param status for STATUS
-   * @param seconds Retry-After for RATE_LIMIT
    * @param millis pause for DELAY
    */
-  record Fault(Kind kind, int status, int seconds, int millis, int remaining) {
+  record Fault(Kind kind, int status, int millis, int remaining) {
     Map<String, Object> describe() {
       return Map.of("kind", kind.name().toLowerCase(Locale.ROOT).replace('_', '-'), "status", status,
-          "retry_after_s", seconds, "delay_ms", millis, "remaining", remaining);
+          "delay_ms", millis, "remaining", remaining);
     }
   }
 
@@ -50,7 +49,7 @@ final class FaultPlan {
       return null;
     }
     if (head.remaining() > 1) {
-      faults.addFirst(new Fault(head.kind(), head.status(), head.seconds(), head.millis(), head.remaining() - 1));
+      faults.addFirst(new Fault(head.kind(), head.status(), head.millis(), head.remaining() - 1));
     }
     return head;
   }

@@ -17,7 +17,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,16 +38,22 @@ import java.util.function.ToDoubleFunction;
  * As the real service: one location gives an object, several an array in request order; coordinates are
  * snapped to the model's grid (so they differ from the request); {@code /v1/archive} (0.25° grid) has no
  * data for the last two days and no visibility (nulls); errors are HTTP 400 {@code {"error":true,"reason":…}}.
+ * It limits as Open-Meteo's free tier does ({@link ProviderLimits}): each request weighs its locations, not
+ * one; 429 past a window's limit, without Retry-After; at most 1,000 locations; and, standing in for the
+ * front proxy, 414 for a URL over 8,000 characters. With an API key set, as the customer hosts, a request
+ * without it is refused (401) and one with another key too (400).
  * The weather itself is synthetic and deterministic in (grid point, hour).
  *
- * <p>For tests: {@code GET /admin/stats} counts calls and locations asked; {@code POST /admin/faults?kind=…}
- * queues faults ({@code status&status=500}, {@code rate-limit&retry_after=2}, {@code delay&ms=3000},
- * {@code broken-json}, each with {@code count=N}); {@code POST /admin/reset} clears both.
+ * <p>For tests: {@code GET /admin/stats} counts calls, locations, weight and 429s; {@code POST /admin/faults?kind=…}
+ * queues faults ({@code status&status=500}, {@code rate-limit}, {@code delay&ms=3000}, {@code broken-json},
+ * each with {@code count=N}); {@code POST /admin/reset} clears both.
  */
 public final class WeatherServer implements AutoCloseable {
   static final int MAX_LOCATIONS = 1000;
+  /** Where fleetlake's requests must stay (DESIGN.md §2.3); the local server refuses longer ones as a proxy would. */
+  static final int MAX_URL_CHARS = 8000;
   private static final int ARCHIVE_DELAY_DAYS = 2;
-  private static final int FORECAST_PAST_DAYS = 92;
+  private static final int FORECAST_PAST_DAYS = 93;
   private static final int FORECAST_DAYS = 16;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,7 +82,8 @@ public final class WeatherServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final Clock clock;
-  private final int callsPerMinuteLimit;
+  private final ProviderLimits limits;
+  private final String apiKey;
   private final FaultPlan faults = new FaultPlan();
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong forecastCalls = new AtomicLong();
@@ -85,14 +91,13 @@ public final class WeatherServer implements AutoCloseable {
   private final AtomicLong locations = new AtomicLong();
   private final AtomicLong locationDays = new AtomicLong();
   private final AtomicLong faultsServed = new AtomicLong();
-  private final AtomicLong rejected = new AtomicLong();
-  private final ArrayDeque<Long> callTimes = new ArrayDeque<>();
-  private long peakCallsPerMinute;
+  private final AtomicLong refusedOtherwise = new AtomicLong();
 
-  private WeatherServer(HttpServer server, Clock clock, int callsPerMinuteLimit) {
+  private WeatherServer(HttpServer server, Clock clock, ProviderLimits.Limits limits, String apiKey) {
     this.server = server;
     this.clock = clock;
-    this.callsPerMinuteLimit = callsPerMinuteLimit;
+    this.limits = new ProviderLimits(limits);
+    this.apiKey = apiKey;
     this.executor = Executors.newFixedThreadPool(8, r -> {
       Thread t = new Thread(r, "weather-server");
       t.setDaemon(true);
@@ -107,13 +112,21 @@ public final class WeatherServer implements AutoCloseable {
     server.createContext("/health", exchange -> send(exchange, 200, "{\"status\":\"ok\"}", Map.of()));
   }
 
+  /** A server without API key, on the system clock. @param limits as {@link #start(String, int, String, String, Clock)} */
+  public static WeatherServer start(String host, int port, String limits) throws IOException {
+    return start(host, port, limits, null, Clock.systemUTC());
+  }
+
   /**
    * @param port 0 for any free port
-   * @param callsPerMinuteLimit answer 429 past this many calls in a minute, as the free tier does; 0 for no limit
+   * @param limits weight units a minute, an hour and a day ({@code 600,5000,10000} as the free tier), or
+   *     {@code none}
+   * @param apiKey the key every request must carry as {@code apikey}, or null for none
+   * @param clock the server's time: its windows, today, and what the archive has yet
    */
-  public static WeatherServer start(String host, int port, int callsPerMinuteLimit) throws IOException {
-    WeatherServer weather = new WeatherServer(HttpServer.create(new InetSocketAddress(host, port), 64),
-        Clock.systemUTC(), callsPerMinuteLimit);
+  public static WeatherServer start(String host, int port, String limits, String apiKey, Clock clock) throws IOException {
+    WeatherServer weather = new WeatherServer(HttpServer.create(new InetSocketAddress(host, port), 64), clock,
+        ProviderLimits.Limits.parse(limits), apiKey);
     weather.server.start();
     return weather;
   }
@@ -128,32 +141,52 @@ public final class WeatherServer implements AutoCloseable {
     executor.shutdownNow();
   }
 
-  /** {@code WeatherServer [--host 127.0.0.1] [--port 8089] [--calls-per-minute 0]}: runs until stopped. */
+  /**
+   * {@code WeatherServer [--host 127.0.0.1] [--port 8089] [--limits 600,5000,10000|none]}: runs until stopped.
+   * The API key, if any, comes from FLEETLAKE_WEATHER_API_KEY, never from the command line (ps shows that).
+   */
   public static void main(String[] args) throws IOException {
     String host = "127.0.0.1";
     int port = 8089;
-    int limit = 0;
+    String limits = "600,5000,10000";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--host" -> host = args[i + 1];
         case "--port" -> port = Integer.parseInt(args[i + 1]);
-        case "--calls-per-minute" -> limit = Integer.parseInt(args[i + 1]);
+        case "--limits" -> limits = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    WeatherServer weather = start(host, port, limit);
+    String key = System.getenv("FLEETLAKE_WEATHER_API_KEY");
+    WeatherServer weather = start(host, port, limits, key == null || key.isBlank() ? null : key, Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(weather::close, "weather-server-stop"));
-    System.out.println("weather server listening on http://" + host + ":" + weather.port());
+    ProviderLimits.Limits l = weather.limits.limits();
+    System.out.println("weather server listening on http://" + host + ":" + weather.port() + ", limits "
+        + (l.minute() == 0 ? "none" : String.format(Locale.ROOT, "%.0f a minute, %.0f an hour, %.0f a day (weight units)",
+        l.minute(), l.hour(), l.day())) + (weather.apiKey == null ? "" : ", API key required"));
   }
 
   private void serveApi(HttpExchange exchange, Api api) throws IOException {
     try (exchange) {
       calls.incrementAndGet();
       (api == Api.FORECAST ? forecastCalls : archiveCalls).incrementAndGet();
-      if (overRateLimit()) {
-        rejected.incrementAndGet();
-        send(exchange, 429, error("Minutely API request limit exceeded. Please try again in one minute."),
-            Map.of("Retry-After", "60"));
+      if (exchange.getRequestURI().toString().length() > MAX_URL_CHARS) {
+        refusedOtherwise.incrementAndGet();
+        send(exchange, 414, "<html><head><title>414 Request-URI Too Large</title></head><body>"
+            + "<center><h1>414 Request-URI Too Large</h1></center></body></html>", Map.of(), "text/html");
+        return;
+      }
+      Map<String, String> query = query(exchange);
+      if (apiKey != null && !apiKey.equals(query.get("apikey"))) {
+        refusedOtherwise.incrementAndGet();
+        boolean none = query.get("apikey") == null;
+        send(exchange, none ? 401 : 400, error(none ? "API key required. Please add &apikey= to the URL."
+            : "The supplied API key is invalid."), Map.of());
+        return;
+      }
+      String refusal = limits.refusal(clock.millis());
+      if (refusal != null) {
+        send(exchange, 429, error(refusal), Map.of());
         return;
       }
       FaultPlan.Fault fault = faults.next();
@@ -165,8 +198,7 @@ public final class WeatherServer implements AutoCloseable {
             return;
           }
           case RATE_LIMIT -> {
-            send(exchange, 429, error("Minutely API request limit exceeded. Please try again in one minute."),
-                Map.of("Retry-After", Integer.toString(fault.seconds())));
+            send(exchange, 429, error(ProviderLimits.MINUTELY), Map.of());
             return;
           }
           case BROKEN_JSON -> {
@@ -176,28 +208,22 @@ public final class WeatherServer implements AutoCloseable {
           case DELAY -> pause(fault.millis());
         }
       }
-      String body;
+      Answer answer;
       try {
-        body = answer(api, query(exchange));
+        answer = answer(api, query);
       } catch (BadRequest e) {
+        limits.add(clock.millis(), 1); // open-meteo: "In an error case, also increment to API rate limiter by 1"
         send(exchange, 400, error(e.getMessage()), Map.of());
         return;
       }
-      send(exchange, 200, body, Map.of());
+      limits.add(clock.millis(), answer.weight());
+      send(exchange, 200, answer.body(), Map.of());
     }
   }
 
-  private synchronized boolean overRateLimit() {
-    long now = clock.millis();
-    callTimes.addLast(now);
-    while (!callTimes.isEmpty() && callTimes.peekFirst() <= now - 60_000) {
-      callTimes.pollFirst();
-    }
-    peakCallsPerMinute = Math.max(peakCallsPerMinute, callTimes.size());
-    return callsPerMinuteLimit > 0 && callTimes.size() > callsPerMinuteLimit;
-  }
+  private record Answer(String body, double weight) {}
 
-  private String answer(Api api, Map<String, String> query) throws BadRequest {
+  private Answer answer(Api api, Map<String, String> query) throws BadRequest {
     double[] lats = coordinates(query, "latitude", 90);
     double[] lons = coordinates(query, "longitude", 180);
     if (lats.length != lons.length) {
@@ -217,16 +243,22 @@ public final class WeatherServer implements AutoCloseable {
     if (end.isBefore(start)) {
       throw new BadRequest("End-date must be larger or equals than start-date");
     }
-    if (api == Api.FORECAST) {
-      LocalDate first = today.minusDays(FORECAST_PAST_DAYS);
-      LocalDate last = today.plusDays(FORECAST_DAYS - 1);
-      if (start.isBefore(first) || end.isAfter(last)) {
-        throw new BadRequest("Parameter 'start_date' is out of allowed range from " + first + " to " + last);
-      }
-    } else if (start.isBefore(LocalDate.of(1940, 1, 1)) || end.isAfter(today.plusDays(1))) {
-      throw new BadRequest("Parameter 'start_date' is out of allowed range from 1940-01-01 to " + today.plusDays(1));
+    // open-meteo's ForecastapiController: history start ..< today + forecast days, in UTC
+    LocalDate first = api == Api.FORECAST ? today.minusDays(FORECAST_PAST_DAYS) : LocalDate.of(1940, 1, 1);
+    LocalDate last = api == Api.FORECAST ? today.plusDays(FORECAST_DAYS - 1) : today;
+    if (start.isBefore(first) || start.isAfter(last)) {
+      throw new BadRequest("Parameter 'start_date' is out of allowed range from " + first + " to " + last);
+    }
+    if (end.isAfter(last)) {
+      throw new BadRequest("Parameter 'end_date' is out of allowed range from " + first + " to " + last);
     }
     long days = ChronoUnit.DAYS.between(start, end) + 1;
+    double weight = ProviderLimits.weight(lats.length, hourly.size(), days);
+    double tooMuch = limits.limits().hour() > 0 ? limits.limits().hour() : 5_000;
+    if (weight > tooMuch) {
+      throw new BadRequest("Your API call requests too much data. Please reduce the number of variables, locations "
+          + "and/or weather models.");
+    }
     locations.addAndGet(lats.length);
     locationDays.addAndGet(lats.length * days);
 
@@ -236,7 +268,7 @@ public final class WeatherServer implements AutoCloseable {
       answers.add(location(api, lats[i], lons[i], hourly, start, days, archiveHorizon));
     }
     try {
-      return JSON.writeValueAsString(lats.length == 1 ? answers.get(0) : answers);
+      return new Answer(JSON.writeValueAsString(lats.length == 1 ? answers.get(0) : answers), weight);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -324,10 +356,17 @@ public final class WeatherServer implements AutoCloseable {
       }
       return fallback;
     }
+    if (!raw.matches("\\d{4}-\\d{2}-\\d{2}")) {
+      throw new BadRequest("Invalid date format. Make sure to use 'YYYY-MM-DD'");
+    }
     try {
-      return LocalDate.parse(raw);
+      LocalDate date = LocalDate.parse(raw);
+      if (date.getYear() < 1900 || date.getYear() > 2050) {
+        throw new BadRequest("Invalid date"); // open-meteo's IsoDate accepts the years 1900 to 2050
+      }
+      return date;
     } catch (DateTimeParseException e) {
-      throw new BadRequest("Invalid date format for '" + name + "': " + raw + " (expected YYYY-MM-DD)");
+      throw new BadRequest("Invalid date");
     }
   }
 
@@ -340,11 +379,8 @@ public final class WeatherServer implements AutoCloseable {
       stats.put("locations", locations.get());
       stats.put("location_days", locationDays.get());
       stats.put("faults_served", faultsServed.get());
-      stats.put("rate_limited", rejected.get());
-      synchronized (this) {
-        stats.put("peak_calls_per_minute", peakCallsPerMinute);
-      }
-      stats.put("calls_per_minute_limit", callsPerMinuteLimit);
+      stats.put("refused_otherwise", refusedOtherwise.get());
+      stats.putAll(limits.stats());
       stats.put("faults_pending", faults.describe());
       send(exchange, 200, JSON.writeValueAsString(stats), Map.of());
     }
@@ -360,11 +396,11 @@ public final class WeatherServer implements AutoCloseable {
       FaultPlan.Kind kind;
       try {
         kind = FaultPlan.Kind.valueOf(query.getOrDefault("kind", "").toUpperCase(Locale.ROOT).replace('-', '_'));
-        faults.add(new FaultPlan.Fault(kind, intParam(query, "status", 500), intParam(query, "retry_after", 1),
-            intParam(query, "ms", 1000), intParam(query, "count", 1)));
+        faults.add(new FaultPlan.Fault(kind, intParam(query, "status", 500), intParam(query, "ms", 1000),
+            intParam(query, "count", 1)));
       } catch (IllegalArgumentException e) {
         send(exchange, 400, error("kind must be status, rate-limit, delay or broken-json; numbers for status, "
-            + "retry_after, ms, count"), Map.of());
+            + "ms, count"), Map.of());
         return;
       }
       send(exchange, 200, JSON.writeValueAsString(faults.describe()), Map.of());
@@ -374,13 +410,11 @@ public final class WeatherServer implements AutoCloseable {
   private void serveReset(HttpExchange exchange) throws IOException {
     try (exchange) {
       faults.clear();
-      for (AtomicLong counter : List.of(calls, forecastCalls, archiveCalls, locations, locationDays, faultsServed, rejected)) {
+      for (AtomicLong counter : List.of(calls, forecastCalls, archiveCalls, locations, locationDays, faultsServed,
+          refusedOtherwise)) {
         counter.set(0);
       }
-      synchronized (this) {
-        callTimes.clear();
-        peakCallsPerMinute = 0;
-      }
+      limits.reset();
       send(exchange, 200, "{\"reset\":true}", Map.of());
     }
   }
@@ -414,8 +448,13 @@ public final class WeatherServer implements AutoCloseable {
   }
 
   private static void send(HttpExchange exchange, int status, String body, Map<String, String> headers) throws IOException {
+    send(exchange, status, body, headers, "application/json");
+  }
+
+  private static void send(HttpExchange exchange, int status, String body, Map<String, String> headers, String type)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
     headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
