@@ -8,6 +8,7 @@ import java.nio.file.Path;
  *
  * @param dir where each server keeps its data, logs and pid (git-ignored)
  * @param kafkaPartitions of the locations topic the stack creates
+ * @param weatherLimits the weather server's limits, as Open-Meteo's (minute, hour, day; 0 none)
  */
 public record LocalStackSettings(
     Path dir,
@@ -17,7 +18,8 @@ public record LocalStackSettings(
     int kafkaPartitions,
     int postgresPort,
     int s3Port,
-    int weatherPort) {
+    int weatherPort,
+    WeatherSettings.Limits weatherLimits) {
 
   static LocalStackSettings read(SettingsReader reader) {
     return new LocalStackSettings(
@@ -28,6 +30,8 @@ public record LocalStackSettings(
         reader.intAtLeast("kafka-partitions", 1),
         reader.port("postgres-port"),
         reader.port("s3-port"),
-        reader.port("weather-port"));
+        reader.port("weather-port"),
+        new WeatherSettings.Limits(reader.intAtLeast("weather-limits.minute", 0),
+            reader.intAtLeast("weather-limits.hour", 0), reader.intAtLeast("weather-limits.day", 0)));
   }
 }

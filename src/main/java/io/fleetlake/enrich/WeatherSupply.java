@@ -56,6 +56,11 @@ public final class WeatherSupply {
     return SHARED.computeIfAbsent(settings, s -> new WeatherSupply(s, new WeatherClient(s), Clock.systemUTC()));
   }
 
+  /** A supply of its own on {@code clock}, for tests that move time: the provider's today, its windows. */
+  public static WeatherSupply onClock(WeatherSettings settings, Clock clock) {
+    return new WeatherSupply(settings, new WeatherClient(settings, clock), clock);
+  }
+
   /** Forgets every supply of this JVM: the benchmark measures a fleet from a cold start. */
   public static void forgetShared() {
     SHARED.clear();

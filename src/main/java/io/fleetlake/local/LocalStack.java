@@ -40,7 +40,7 @@ public final class LocalStack {
         new PostgresServer(dir, stage, local.postgresPort(), settings.postgres().database(),
             settings.postgres().user(), password),
         new S3Server(dir, stage, local.s3Port(), local.bucket(), accessKey, secretKey),
-        new WeatherServerProcess(dir, local.weatherPort()));
+        new WeatherServerProcess(dir, local.weatherPort(), local.weatherLimits()));
   }
 
   private static Secret required(Optional<Secret> secret, String variable) {

@@ -82,10 +82,15 @@ public final class LocationsEnriched {
   private final int horizonDays;
 
   public LocationsEnriched(LakeSettings lake, WeatherSettings weather, int horizonDays) {
+    this(lake, weather, horizonDays, WeatherSupply.shared(weather));
+  }
+
+  /** @param supply the application's weather supply (a test's own, on a clock it moves) */
+  public LocationsEnriched(LakeSettings lake, WeatherSettings weather, int horizonDays, WeatherSupply supply) {
     this.lake = lake;
     this.weather = weather;
     this.weatherTable = new WeatherHourlyTable(lake.table("silver", WeatherHourlyTable.TABLE));
-    this.supply = WeatherSupply.shared(weather);
+    this.supply = supply;
     this.horizonDays = horizonDays;
   }
 

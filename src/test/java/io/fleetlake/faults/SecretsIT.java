@@ -36,7 +36,6 @@ class SecretsIT {
     TestStack stack = LocalStackExtension.stack();
     Map<String, String> env = TestStack.isolatedEnv("secrets.it", ROOT);
     env.put("FLEETLAKE_LOG4J_CONFIG", TestStack.projectDir().resolve("src/test/resources/log4j2-debug.properties").toString());
-    env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
     env.put("FLEETLAKE_REPORT_OUTPUT", TestStack.projectDir().resolve("target/secrets-it/dashboard.html").toString());
     Path logs = TestStack.projectDir().resolve("target/secrets-it");
     List<List<String>> jobs = List.of(

@@ -62,7 +62,6 @@ class SourcesDownIT {
     env.put("FLEETLAKE_STREAMING_POLL_INTERVAL", "10 seconds");
     env.put("FLEETLAKE_POSTGRES_CONNECT_TIMEOUT", "3 seconds");
     env.put("FLEETLAKE_POSTGRES_SOCKET_TIMEOUT", "5 seconds");
-    env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
     env.put("FLEETLAKE_MAINTAIN_EVERY", "off");
     env.put("FLEETLAKE_POLL_RECONCILE_INTERVAL", "15 seconds");
     Path logs = TestStack.projectDir().resolve("target/sources-down-it");

@@ -42,7 +42,6 @@ class StreamingCrashIT {
     env.put("FLEETLAKE_STREAMING_TABLE_CHECK_INTERVAL", "1 second");
     env.put("FLEETLAKE_INGEST_MAX_OFFSETS_PER_TRIGGER", "400");
     env.put("FLEETLAKE_STREAMING_SILVER_MAX_FILES_PER_TRIGGER", "1");
-    env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
     Path logs = TestStack.projectDir().resolve("target/streaming-crash-it");
 
     stack.submit(env, "simulate", "--units", "20", "--days", "2", "--late", "2", "--duplicates", "1",

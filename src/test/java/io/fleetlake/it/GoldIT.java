@@ -54,7 +54,6 @@ class GoldIT {
     TestStack stack = LocalStackExtension.stack();
     SparkSession spark = TestSpark.session(stack.settings());
     Map<String, String> env = TestStack.isolatedEnv("gold.it", ROOT);
-    env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
     stack.submit(env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--late", "1", "--malformed", "1");
 
     // micro-batches of 4,000 records, then of 3 bronze files: small files, as a stream writes them

@@ -40,7 +40,6 @@ class SilverLocationsIT {
     SparkSession spark = TestSpark.session(stack.settings());
     Map<String, String> env = TestStack.isolatedEnv("silver.it", ROOT);
     env.put("FLEETLAKE_WEATHER_BACKOFF", "20 milliseconds");
-    env.put("FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "6000");
     env.put("FLEETLAKE_WEATHER_READ_TIMEOUT", "1 second");
     Path manifestFile = TestStack.projectDir().resolve("target/silver-it-manifest.json");
     stack.submit(env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--malformed", "1",

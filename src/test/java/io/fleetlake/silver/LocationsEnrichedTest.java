@@ -1,11 +1,17 @@
 package io.fleetlake.silver;
 
 import static io.fleetlake.testing.DataFrames.assertSameRows;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.config.WeatherSettings;
+import io.fleetlake.enrich.WeatherCell;
+import io.fleetlake.enrich.WeatherHourlyTable;
+import io.fleetlake.enrich.WeatherSupply;
 import io.fleetlake.local.weather.WeatherServer;
+import io.fleetlake.testing.MutableClock;
 import io.fleetlake.testing.TestSpark;
 import io.fleetlake.testing.TestWeather;
 import java.time.LocalDate;
@@ -101,5 +107,55 @@ class LocationsEnrichedTest {
     assertEquals(16, after.filter("unit_known AND unit_id = 'TER-001' AND name = 'Ship 1'").count());
     assertEquals(17, after.filter("NOT unit_known AND unit_id = 'TER-002'").count(), "still unknown: still flagged");
     assertEquals(0, silver.upsert(next, 0, System.out).unitsDescribed(), "described once");
+  }
+
+  /**
+   * Hours fetched before their day ended are provisional; once the archive has the day (the clock moved past
+   * weather.archive-after-days) they are fetched again, final, and the pings that used them follow (in silver's
+   * change feed, which gold streams). Every value is checked against its place and hour: the server's
+   * temperature encodes the UTC hour and day, its precipitation the latitude asked.
+   */
+  @Test
+  void provisionalHoursTurnFinalAndEveryValueLandsAtItsHourAndPlace() throws Exception {
+    LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(30);
+    MutableClock clock = new MutableClock(day.plusDays(1).atTime(12, 0).toInstant(ZoneOffset.UTC));
+    try (WeatherServer encoding = WeatherServer.start("127.0.0.1", 0, "none", null, clock).encodingHourAndLatitude()) {
+      WeatherSettings settings = TestWeather.settings(encoding, Map.of()).weather();
+      LakeSettings lake = new LakeSettings(spark.conf().get("spark.sql.catalog.bronze.path").replaceAll("/bronze$", "")
+          + "/silver-provisional-" + UUID.randomUUID());
+      LocationsEnriched silver = new LocationsEnriched(lake, settings, 2, WeatherSupply.onClock(settings, clock));
+      // 22:00 on the day to 01:45 the next: the day was over when fetched, the next was not
+      Dataset<Row> pings = pings().withColumn("event_time", col("event_time").plus(expr("INTERVAL "
+          + (java.time.temporal.ChronoUnit.DAYS.between(LocalDate.now(ZoneOffset.UTC).minusDays(2), day)) + " DAYS")));
+      silver.upsert(pings.drop("i"), 0, System.out);
+      String path = lake.table("silver", LocationsEnriched.TABLE);
+      Dataset<Row> before = spark.read().format("delta").load(path);
+      assertEquals(48, before.count());
+      assertEquals(3 * 8, before.filter("weather_status = 'ok'").count(), "22:00 to 23:45 of the day that had ended");
+      assertEquals(3 * 8, before.filter("weather_status = 'provisional'").count(), "00:00 to 01:45 of the day that had not");
+      assertEveryValueAtItsHourAndPlace(before, settings.gridDegrees());
+      long version = io.delta.tables.DeltaTable.forPath(spark, path).history(1).first().getLong(0);
+
+      clock.advance(java.time.Duration.ofDays(settings.archiveAfterDays() + 2));
+      LocationsEnriched.Refill refill = silver.refillWeather(spark, path, 0, System.out);
+      assertEquals(3 * 8, refill.changed(), refill.toString());
+      Dataset<Row> after = spark.read().format("delta").load(path);
+      assertEquals(48, after.filter("weather_status = 'ok'").count());
+      assertEveryValueAtItsHourAndPlace(after, settings.gridDegrees());
+      assertEquals(0, spark.read().format("delta").load(lake.table("silver", WeatherHourlyTable.TABLE))
+          .filter("provisional").count());
+      assertEquals(3 * 8, spark.read().format("delta").option("readChangeFeed", "true")
+          .option("startingVersion", version + 1).load(path).filter("_change_type = 'update_postimage'").count(),
+          "the finalised pings are changes for gold to recompute");
+      assertEquals(0, silver.refillWeather(spark, path, 0, System.out).changed(), "final once");
+    }
+  }
+
+  private static void assertEveryValueAtItsHourAndPlace(Dataset<Row> silver, double grid) {
+    for (Row row : silver.select("event_id", "event_time", "lat", "temperature_c", "precipitation_mm").collectAsList()) {
+      java.time.LocalDateTime at = row.getTimestamp(1).toInstant().atZone(ZoneOffset.UTC).toLocalDateTime();
+      assertEquals(at.getHour() + at.getDayOfMonth() / 100.0, row.getDouble(3), 1e-9, row.toString());
+      assertEquals(WeatherCell.of(row.getDouble(2), 0, at.toLocalDate(), grid).lat(), row.getDouble(4), 1e-4, row.toString());
+    }
   }
 }

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Settings that point the weather client at a weather server of the test, with no client-side rate limit. */
+/** Settings that point the weather client at a weather server of the test. */
 public final class TestWeather {
   private TestWeather() {}
 
@@ -14,7 +14,7 @@ public final class TestWeather {
   public static Settings settings(WeatherServer server, Map<String, String> more) {
     String url = "http://127.0.0.1:" + server.port();
     Map<String, String> env = new HashMap<>(Map.of("FLEETLAKE_WEATHER_BASE_URL", url,
-        "FLEETLAKE_WEATHER_ARCHIVE_BASE_URL", url, "FLEETLAKE_WEATHER_CALLS_PER_MINUTE", "60000"));
+        "FLEETLAKE_WEATHER_ARCHIVE_BASE_URL", url));
     env.putAll(more);
     return Settings.load(List.of(), env);
   }

@@ -92,6 +92,7 @@ public final class WeatherServer implements AutoCloseable {
   private final AtomicLong locationDays = new AtomicLong();
   private final AtomicLong faultsServed = new AtomicLong();
   private final AtomicLong refusedOtherwise = new AtomicLong();
+  private volatile boolean encoded;
 
   private WeatherServer(HttpServer server, Clock clock, ProviderLimits.Limits limits, String apiKey) {
     this.server = server;
@@ -129,6 +130,15 @@ public final class WeatherServer implements AutoCloseable {
         ProviderLimits.Limits.parse(limits), apiKey);
     weather.server.start();
     return weather;
+  }
+
+  /**
+   * For tests that check every value landed at its place and hour: from now on temperature_2m is the UTC hour
+   * of the value plus its day of month / 100 (13.27 is 13:00 on the 27th), and precipitation the latitude asked.
+   */
+  public WeatherServer encodingHourAndLatitude() {
+    encoded = true;
+    return this;
   }
 
   public int port() {
@@ -304,6 +314,10 @@ public final class WeatherServer implements AutoCloseable {
           e.getValue().addNull();
         } else if (e.getKey().equals("weather_code")) {
           e.getValue().add(weather.weatherCode());
+        } else if (encoded && e.getKey().equals("temperature_2m")) {
+          e.getValue().add(hour.getHour() + hour.getDayOfMonth() / 100.0);
+        } else if (encoded && e.getKey().equals("precipitation")) {
+          e.getValue().add(lat);
         } else {
           e.getValue().add(variable.value().applyAsDouble(weather));
         }
