@@ -9,8 +9,13 @@ import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.silver.LocationsEnriched;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * bronze/locations → silver/locations_enriched: each ping once, with the unit's attributes as of the ping,
@@ -23,6 +28,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * </pre>
  */
 final class SilverLocationsJob implements StreamingJob {
+  private static final Logger LOG = LoggerFactory.getLogger(SilverLocationsJob.class);
   static final String USAGE = """
       Usage: silver-locations [--available-now] [--backfill-weather] [--config FILE]
         Streams bronze/locations into silver/locations_enriched (MERGE on event_id, partitioned by event_date).
@@ -70,7 +76,7 @@ final class SilverLocationsJob implements StreamingJob {
       throw new JobFailedException(bronze + " does not exist yet: run ingest-locations first");
     }
     WeatherSupply supply = silver.supply();
-    return List.of(spark.readStream().format("delta")
+    StreamingQuery query = spark.readStream().format("delta")
         .option("maxFilesPerTrigger", settings.streaming().silverMaxFilesPerTrigger())
         // an erasure DELETEs from bronze and removes the same rows from silver itself: the stream reads on
         .option("skipChangeCommits", "true")
@@ -98,6 +104,44 @@ final class SilverLocationsJob implements StreamingJob {
           out.flush();
         }))
         .trigger(context.trigger(settings.streaming().tableCheckInterval()))
-        .start());
+        .start();
+    if (!context.availableNow()) {
+      fillBetweenBatches(query, spark, silver, table, out);
+    }
+    return List.of(query);
+  }
+
+  /**
+   * Rows wait for weather while the provider's budget is spent; batches come only with new pings, so a
+   * driver thread fills them in each minute in between, as the budget returns, and looks hourly for days the
+   * archive has made final. It stops with the query.
+   */
+  private static void fillBetweenBatches(StreamingQuery query, SparkSession spark, LocationsEnriched silver, String table,
+                                         PrintStream out) {
+    ScheduledExecutorService filler = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "fleetlake-weather-filler");
+      thread.setDaemon(true);
+      return thread;
+    });
+    filler.scheduleWithFixedDelay(() -> {
+      if (!query.isActive()) {
+        filler.shutdown();
+        return;
+      }
+      if (!silver.refillDue()) {
+        return;
+      }
+      try {
+        LocationsEnriched.Refill refill = LakeWriteLock.shared(() -> silver.refillWeather(spark, table, 0, out));
+        if (refill.changed() > 0 || refill.finalised() > 0) {
+          out.printf("silver-locations: between batches: weather changed for %,d rows, %,d cell-days made final; "
+              + "%,d rows still pending or failed%n", refill.changed(), refill.finalised(), refill.stillPending());
+          out.flush();
+        }
+      } catch (Exception e) {
+        // the next minute tries again; a failing lake also fails the next batch, which says so
+        LOG.warn("filling in pending weather failed", e);
+      }
+    }, 1, 1, TimeUnit.MINUTES);
   }
 }

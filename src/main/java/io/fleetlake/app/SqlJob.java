@@ -1,6 +1,7 @@
 package io.fleetlake.app;
 
 import io.fleetlake.enrich.WeatherEnrichment;
+import io.fleetlake.enrich.WeatherHourlyTable;
 import io.fleetlake.lake.SparkSessions;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,8 @@ final class SqlJob implements Job {
   static final String USAGE = """
       Usage: sql "<statement>" [--format table|csv|json] [--max-rows N] [--allow-writes]
         Tables: bronze.<name>, silver.<name>, gold.<name>, quality.<name> (the folder _quality); SHOW TABLES IN bronze lists them.
-        weather_at(lat, lon, ts) gives the weather there and then (a struct), through the configured weather API.
+        weather_at(lat, lon, ts) gives the weather there and then (a struct): from silver/weather_hourly where it
+                    has the cell-day, else from the configured weather API within weather.limits.
         --format    table (default), csv (RFC 4180, with a header), json (one object per line)
         --max-rows  rows printed at most (default 1000); the count of all rows is still given for table
         --allow-writes  run a statement that changes the lake or the metastore (INSERT, MERGE, DELETE, UPDATE,
@@ -50,7 +52,8 @@ final class SqlJob implements Job {
   public int run(JobContext context) throws Exception {
     Request request = Request.parse(context.args());
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
-    WeatherEnrichment.registerFunction(spark, context.settings().weather());
+    WeatherEnrichment.registerFunction(spark, context.settings().weather(),
+        new WeatherHourlyTable(context.settings().lake().table("silver", WeatherHourlyTable.TABLE)));
     try {
       if (!request.allowWrites()) {
         refuseWrites(spark, request.statement());

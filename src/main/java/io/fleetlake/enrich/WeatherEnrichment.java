@@ -150,14 +150,22 @@ public final class WeatherEnrichment {
     return (int) Math.round(settings.gridDegrees() * 1000);
   }
 
-  /** Registers {@code weather_at(lat, lon, ts)} for SQL and {@code callUDF}: a struct of the weather columns. */
-  public static void registerFunction(SparkSession spark, WeatherSettings settings) {
+  /**
+   * Registers {@code weather_at(lat, lon, ts)} for SQL and {@code callUDF}: a struct of the weather columns. A
+   * cell-day silver/weather_hourly holds costs nothing; only the others are asked of the provider, within this
+   * JVM's budget (and are not written to the lake: whoever calls weather_at may only read it).
+   */
+  public static void registerFunction(SparkSession spark, WeatherSettings settings, WeatherHourlyTable table) {
+    WeatherLakeDays lake = WeatherLakeDays.list(spark, table);
     spark.udf().register("weather_at", (UDF3<Double, Double, Timestamp, Row>) (lat, lon, ts) -> {
       if (lat == null || lon == null || ts == null) {
         return null;
       }
       WeatherCell cell = cell(lat, lon, ts, settings.gridDegrees());
-      WeatherCache.Lookup lookup = WeatherCache.shared(settings).lookup(List.of(cell));
+      DayWeather held = lake.get(cell);
+      WeatherCache.Lookup lookup = held != null
+          ? new WeatherCache.Lookup(java.util.Map.of(cell, held), java.util.Map.of(), java.util.Map.of())
+          : WeatherCache.shared(settings).lookup(List.of(cell));
       return RowFactory.create(weatherValues(lookup, cell, ts));
     }, WEATHER);
   }
@@ -183,7 +191,7 @@ public final class WeatherEnrichment {
     HourlyWeather hour = day.at(LocalDateTime.ofInstant(ts.toInstant(), ZoneOffset.UTC).getHour());
     boolean none = hour.temperatureC() == null && hour.precipitationMm() == null && hour.windSpeedKmh() == null;
     return new Object[] {hour.temperatureC(), hour.precipitationMm(), hour.windSpeedKmh(), hour.windGustsKmh(),
-        hour.visibilityM(), hour.weatherCode(), none ? MISSING : OK, none ? NO_DATA : null};
+        hour.visibilityM(), hour.weatherCode(), none ? MISSING : day.provisional() ? PROVISIONAL : OK, none ? NO_DATA : null};
   }
 
   private static Object[] noWeather(String status, String reason) {

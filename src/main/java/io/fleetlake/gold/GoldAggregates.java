@@ -153,7 +153,8 @@ public final class GoldAggregates {
   }
 
   private static Column weatherShare() {
-    return expr("avg(CASE WHEN weather_status = 'ok' THEN 1.0D ELSE 0.0D END)");
+    // provisional hours are weather too: the model's, until the archive's final values replace them
+    return expr("avg(CASE WHEN weather_status IN ('ok', 'provisional') THEN 1.0D ELSE 0.0D END)");
   }
 
   /** Kilometres since the previous ping, summed; 0 where the unit's first ping has no previous one. */

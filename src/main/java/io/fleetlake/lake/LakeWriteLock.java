@@ -29,6 +29,16 @@ public final class LakeWriteLock {
     };
   }
 
+  /** Runs a write between micro-batches (silver-locations filling in pending weather) as a batch would. */
+  public static <T> T shared(Callable<T> write) throws Exception {
+    LOCK.readLock().lock();
+    try {
+      return write.call();
+    } finally {
+      LOCK.readLock().unlock();
+    }
+  }
+
   /** Runs maintenance of a table once no micro-batch is writing. */
   public static <T> T exclusive(Callable<T> maintenance) throws Exception {
     LOCK.writeLock().lock();

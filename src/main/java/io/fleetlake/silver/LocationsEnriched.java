@@ -80,6 +80,9 @@ public final class LocationsEnriched {
   private final WeatherHourlyTable weatherTable;
   private final WeatherSupply supply;
   private final int horizonDays;
+  /** Rows wait for weather (pending or failed) as of the last batch or refill: worth a refill between batches. */
+  private volatile boolean weatherWaiting;
+  private volatile long lastRefillMs;
 
   public LocationsEnriched(LakeSettings lake, WeatherSettings weather, int horizonDays) {
     this(lake, weather, horizonDays, WeatherSupply.shared(weather));
@@ -116,7 +119,7 @@ public final class LocationsEnriched {
    * One micro-batch. {@code deadline} (epoch ms) is how long its weather may wait for the provider's budget:
    * now, in a stream, which leaves the rest pending for a later batch; later with {@code --available-now}.
    */
-  public Summary upsert(Dataset<Row> bronzeBatch, long deadline, PrintStream out) {
+  public synchronized Summary upsert(Dataset<Row> bronzeBatch, long deadline, PrintStream out) {
     SparkSession spark = bronzeBatch.sparkSession();
     String path = lake.table("silver", TABLE);
     boolean exists = DeltaTable.isDeltaTable(spark, path);
@@ -182,6 +185,7 @@ public final class LocationsEnriched {
         }
       }
       Refill refill = exists ? refillWeather(spark, path, deadline, out) : new Refill(0, 0, 0);
+      weatherWaiting |= !supplied.pending().isEmpty() || !supplied.failed().isEmpty();
       long described = exists && inserted > 0 ? describeLateUnits(spark, path, maxDate(fresh)) : 0;
       return new Summary(rowsIn, inserted, rowsIn - inserted, corrected, refill, described, supplied);
     } finally {
@@ -193,7 +197,22 @@ public final class LocationsEnriched {
    * Weather that can be better now: rows pending or failed get another supply, and the days the archive has
    * made final replace the provisional hours their rows used (their rows change, so gold recomputes them).
    */
-  public Refill refillWeather(SparkSession spark, String path, long deadline, PrintStream out) {
+  public synchronized Refill refillWeather(SparkSession spark, String path, long deadline, PrintStream out) {
+    Refill refill = refill(spark, path, deadline, out);
+    weatherWaiting = refill.stillPending() > 0;
+    lastRefillMs = System.currentTimeMillis();
+    return refill;
+  }
+
+  /**
+   * Whether a refill between batches is worth it: rows wait for weather, or an hour passed since the last
+   * look for provisional days the archive has made final.
+   */
+  public boolean refillDue() {
+    return weatherWaiting || System.currentTimeMillis() - lastRefillMs >= java.time.Duration.ofHours(1).toMillis();
+  }
+
+  private Refill refill(SparkSession spark, String path, long deadline, PrintStream out) {
     Set<WeatherCell> finalised = supply.finalise(spark, weatherTable, out);
     Column wanted = WeatherEnrichment.refillable();
     if (!finalised.isEmpty()) {

@@ -48,6 +48,10 @@ class SettingsTest {
     assertEquals("jdbc:postgresql://127.0.0.1:5432/fleet", settings.postgres().jdbcUrl());
     assertEquals("http://127.0.0.1:8089/v1/archive", settings.weather().archiveUrl());
     assertEquals("the local stack's development defaults", settings.s3().accessKey().orElseThrow().source());
+    assertEquals(new WeatherSettings.Limits(6000, 60000, 200000), settings.weather().limits(), "a paid plan's pace");
+    assertEquals(settings.weather().limits(), settings.localStack().weatherLimits(), "the client keeps to its server's");
+    assertEquals(new WeatherSettings.Limits(600, 5000, 10000), Settings.load(List.of(), Map.of()).weather().limits(),
+        "Open-Meteo's free tier by default");
   }
 
   @Test

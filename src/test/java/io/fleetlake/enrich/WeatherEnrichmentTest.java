@@ -37,7 +37,6 @@ class WeatherEnrichmentTest {
     admin = new WeatherAdmin(url);
     settings = TestWeather.settings(server, Map.of("FLEETLAKE_WEATHER_BACKOFF", "10 milliseconds",
         "FLEETLAKE_WEATHER_MAX_ATTEMPTS", "2", "FLEETLAKE_WEATHER_CIRCUIT_FAILURES", "100")).weather();
-    WeatherEnrichment.registerFunction(spark, settings);
   }
 
   @AfterAll
@@ -112,18 +111,30 @@ class WeatherEnrichmentTest {
   }
 
   @Test
-  void weatherAtWorksFromSqlAndGoesThroughTheSameCache() throws Exception {
+  void weatherAtReadsTheLakeFirstAndAsksTheProviderOnlyForWhatItLacks() throws Exception {
     LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(3);
-    pings(day, 40.0).createOrReplaceTempView("pings_for_udf");
+    WeatherHourlyTable table = table("weather-at");
+    Dataset<Row> pings = pings(day, 40.0);
+    List<Row> enriched = enrich(pings, table).filter("lat IS NOT NULL").orderBy("event_id")
+        .select("event_id", "temperature_c").collectAsList();
+    admin.reset();
+    WeatherEnrichment.registerFunction(spark, settings, table);
+    pings.createOrReplaceTempView("pings_for_udf");
     List<Row> rows = spark.sql("SELECT event_id, weather_at(lat, lon, event_time).temperature_c AS t, "
-        + "weather_at(lat, lon, event_time).weather_status AS s FROM pings_for_udf WHERE lat IS NOT NULL").collectAsList();
+        + "weather_at(lat, lon, event_time).weather_status AS s FROM pings_for_udf WHERE lat IS NOT NULL "
+        + "ORDER BY event_id").collectAsList();
     assertEquals(6, rows.size());
-    rows.forEach(r -> assertEquals(WeatherEnrichment.OK, r.getString(2), r.toString()));
-    assertTrue(calls() <= 2, "one call per cell-day at most, not per row: " + calls());
+    for (int i = 0; i < rows.size(); i++) {
+      assertEquals(WeatherEnrichment.OK, rows.get(i).getString(2), rows.get(i).toString());
+      assertEquals(enriched.get(i).getDouble(1), rows.get(i).getDouble(1), 1e-9, "the lake's value, as silver's");
+    }
+    assertEquals(0, calls(), "every cell-day from silver/weather_hourly");
     long okFromDatasetApi = spark.table("pings_for_udf").filter("lat IS NOT NULL")
         .select(WeatherEnrichment.weatherAt("lat", "lon", "event_time").getField(WeatherEnrichment.STATUS).as("s"))
         .filter("s = 'ok'").count();
     assertEquals(6, okFromDatasetApi);
-    assertTrue(calls() <= 2, "the same cache serves the Dataset API");
+    Row elsewhere = spark.sql("SELECT weather_at(10.0D, 10.0D, TIMESTAMP '" + day + " 12:00:00').weather_status").first();
+    assertEquals(WeatherEnrichment.OK, elsewhere.getString(0));
+    assertEquals(1, calls(), "a cell-day the lake lacks: asked of the provider");
   }
 }

@@ -37,7 +37,7 @@ public final class GoldExpectations {
                CAST(sum(IF(speed_kmh >= 2, least(coalesce(seconds_since_prev, 0), 1800), 0)) / 60 AS DOUBLE) AS moving_minutes,
                round(avg(speed_kmh), 6) AS mean_speed_kmh, max(speed_kmh) AS max_speed_kmh,
                round(avg(temperature_c), 6) AS mean_temperature_c, max(wind_gusts_kmh) AS max_wind_gusts_kmh,
-               round(avg(IF(weather_status = 'ok', 1.0D, 0.0D)), 6) AS weather_share
+               round(avg(IF(weather_status IN ('ok', 'provisional'), 1.0D, 0.0D)), 6) AS weather_share
         FROM silver_pings GROUP BY 1, 2, 3""", hourly, "pings", "distance_km", "moving_minutes",
         "round(mean_speed_kmh, 6) AS mean_speed_kmh", "max_speed_kmh", "round(mean_temperature_c, 6) AS mean_temperature_c",
         "max_wind_gusts_kmh", "round(weather_share, 6) AS weather_share");
