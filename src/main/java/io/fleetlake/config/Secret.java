@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * A password or key. It prints as {@code ****} wherever it ends up (logs, printed config, exceptions); only
  * {@link #reveal()} hands out the value, at the one place that must pass it to a client.
  */
-public final class Secret {
+public final class Secret implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   static final String MASK = "****";
   /** Keys of pass-through options that may carry credentials (sasl.jaas.config, a JDBC password, s3a keys). */
   private static final Pattern SENSITIVE_KEY =

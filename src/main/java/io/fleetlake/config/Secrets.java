@@ -13,6 +13,8 @@ public final class Secrets {
   public static final String S3_ACCESS_KEY = "FLEETLAKE_S3_ACCESS_KEY";
   public static final String S3_SECRET_KEY = "FLEETLAKE_S3_SECRET_KEY";
   public static final String POSTGRES_PASSWORD = "FLEETLAKE_POSTGRES_PASSWORD";
+  /** An Open-Meteo customer plan's key, sent as the apikey parameter to the customer- hosts. */
+  public static final String WEATHER_API_KEY = "FLEETLAKE_WEATHER_API_KEY";
 
   /** MinIO's development defaults: public knowledge, accepted only by a local stack. */
   static final String DEV_S3_KEY = "minioadmin";
@@ -21,7 +23,8 @@ public final class Secrets {
   private Secrets() {}
 
   static boolean isSecretVariable(String name) {
-    return name.equals(S3_ACCESS_KEY) || name.equals(S3_SECRET_KEY) || name.equals(POSTGRES_PASSWORD);
+    return name.equals(S3_ACCESS_KEY) || name.equals(S3_SECRET_KEY) || name.equals(POSTGRES_PASSWORD)
+        || name.equals(WEATHER_API_KEY);
   }
 
   static Optional<Secret> s3AccessKey(Map<String, String> env, boolean devCredentials) {
@@ -30,6 +33,10 @@ public final class Secrets {
 
   static Optional<Secret> s3SecretKey(Map<String, String> env, boolean devCredentials) {
     return fromEnv(env, S3_SECRET_KEY, devCredentials ? DEV_S3_KEY : null);
+  }
+
+  static Optional<Secret> weatherApiKey(Map<String, String> env) {
+    return fromEnv(env, WEATHER_API_KEY, null);
   }
 
   static Optional<Secret> postgresPassword(Map<String, String> env, boolean devCredentials) {

@@ -44,7 +44,7 @@ public record Settings(
         S3Settings.read(SettingsReader.of(config, "fleetlake.s3"), env, devCredentials),
         KafkaSettings.read(SettingsReader.of(config, "fleetlake.kafka")),
         PostgresSettings.read(SettingsReader.of(config, "fleetlake.postgres"), env, devCredentials),
-        WeatherSettings.read(SettingsReader.of(config, "fleetlake.weather")),
+        WeatherSettings.read(SettingsReader.of(config, "fleetlake.weather"), env),
         StreamingSettings.read(SettingsReader.of(config, "fleetlake.streaming")),
         IngestSettings.read(SettingsReader.of(config, "fleetlake.ingest")),
         PollSettings.read(SettingsReader.of(config, "fleetlake.poll")),
@@ -74,7 +74,8 @@ public record Settings(
         + "# secrets (environment only)\n"
         + secretLine(Secrets.S3_ACCESS_KEY, s3.accessKey())
         + secretLine(Secrets.S3_SECRET_KEY, s3.secretKey())
-        + secretLine(Secrets.POSTGRES_PASSWORD, postgres.password());
+        + secretLine(Secrets.POSTGRES_PASSWORD, postgres.password())
+        + secretLine(Secrets.WEATHER_API_KEY, weather.apiKey());
   }
 
   /** The same as {@link #render()}: the raw config may hold credentials in pass-through options. */

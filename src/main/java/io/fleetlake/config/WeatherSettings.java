@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param archiveAfterDays days older than this come from the archive, newer from the forecast API; hours
  *     fetched before their day ended are fetched again from the archive once their day is this old
  * @param maxWait how long {@code --available-now} waits for the budget before leaving rows pending
+ * @param key a customer plan's API key (FLEETLAKE_WEATHER_API_KEY), sent as {@code apikey}; null for the free
+ *     API
  * @param maxAttempts tries of a call that fails for a transient reason (5xx, 429, timeout, broken answer)
  * @param circuitFailures consecutive failed calls that open the circuit: no calls for {@code circuitCooldown}
  */
@@ -29,12 +31,18 @@ public record WeatherSettings(
     Duration readTimeout,
     int circuitFailures,
     Duration circuitCooldown,
-    int cacheEntries) implements java.io.Serializable {
+    int cacheEntries,
+    Secret key) implements java.io.Serializable {
+
+  /** The API key, if one is set. */
+  public java.util.Optional<Secret> apiKey() {
+    return java.util.Optional.ofNullable(key);
+  }
 
   /** Weight units a minute, an hour and a day; 0 for no limit (a customer plan metered by the month). */
   public record Limits(double minute, double hour, double day) implements java.io.Serializable {}
 
-  static WeatherSettings read(SettingsReader reader) {
+  static WeatherSettings read(SettingsReader reader, java.util.Map<String, String> env) {
     double grid;
     try {
       grid = Double.parseDouble(reader.string("grid-degrees"));
@@ -50,7 +58,8 @@ public record WeatherSettings(
         reader.intAtLeast("archive-after-days", 0), reader.positiveDuration("max-wait"),
         reader.intAtLeast("max-attempts", 1), reader.positiveDuration("backoff"), reader.positiveDuration("connect-timeout"),
         reader.positiveDuration("read-timeout"), reader.intAtLeast("circuit-failures", 1),
-        reader.positiveDuration("circuit-cooldown"), reader.intAtLeast("cache-entries", 1));
+        reader.positiveDuration("circuit-cooldown"), reader.intAtLeast("cache-entries", 1),
+        Secrets.weatherApiKey(env).orElse(null));
   }
 
   public String forecastUrl() {

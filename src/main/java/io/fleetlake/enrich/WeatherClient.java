@@ -187,6 +187,8 @@ public final class WeatherClient {
         .addQueryParameter("start_date", group.from().toString())
         .addQueryParameter("end_date", group.to().toString())
         .addQueryParameter("timezone", "GMT");
+    // a customer plan's key: in the request only, never in a message (the URL is not logged anywhere)
+    settings.apiKey().ifPresent(key -> url.addQueryParameter("apikey", key.reveal()));
     return url.build();
   }
 

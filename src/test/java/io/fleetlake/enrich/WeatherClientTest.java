@@ -311,4 +311,22 @@ class WeatherClientTest {
     assertEquals(1, cache.lookup(List.of(cell)).weather().size());
     assertEquals(5, stats().get("calls").asInt());
   }
+
+  @Test
+  void aCustomerPlansKeyGoesWithEveryRequestAndNeverIntoAReason() throws Exception {
+    try (WeatherServer customer = WeatherServer.start("127.0.0.1", 0, "none", "s3cr3t-key", java.time.Clock.systemUTC())) {
+      String url = "http://127.0.0.1:" + customer.port();
+      Map<String, String> env = Map.of("FLEETLAKE_WEATHER_BASE_URL", url, "FLEETLAKE_WEATHER_ARCHIVE_BASE_URL", url);
+      WeatherSettings keyed = Settings.load(List.of(), new HashMap<>(Map.of("FLEETLAKE_WEATHER_BASE_URL", url,
+          "FLEETLAKE_WEATHER_ARCHIVE_BASE_URL", url, "FLEETLAKE_WEATHER_API_KEY", "s3cr3t-key"))).weather();
+      Map<WeatherCell, DayWeather> weather = new HashMap<>();
+      supply(keyed).direct(List.of(cell(45.0, 7.0, TODAY)), weather);
+      assertEquals(1, weather.size());
+      assertTrue(!keyed.toString().contains("s3cr3t"), keyed.toString());
+
+      WeatherSupply.Outcome without = supply(Settings.load(List.of(), env).weather())
+          .direct(List.of(cell(45.0, 7.0, TODAY)), new HashMap<>());
+      assertEquals("HTTP 401: API key required. Please add &apikey= to the URL.", without.failed().get(cell(45.0, 7.0, TODAY)));
+    }
+  }
 }
