@@ -4,6 +4,7 @@ import static io.fleetlake.testing.DataFrames.assertSameRows;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.config.WeatherSettings;
@@ -148,6 +149,41 @@ class LocationsEnrichedTest {
           .option("startingVersion", version + 1).load(path).filter("_change_type = 'update_postimage'").count(),
           "the finalised pings are changes for gold to recompute");
       assertEquals(0, silver.refillWeather(spark, path, 0, System.out).changed(), "final once");
+    }
+  }
+
+  /**
+   * A unit's fortnight backfilled at once: each cell's days share one location entry (up to 23 days weigh 1
+   * with 6 variables), so the provider's weight is at most the unit's distinct cells, not its cell-days.
+   */
+  @Test
+  void aFortnightsBackfillOfOneUnitWeighsAtMostItsDistinctCells() throws Exception {
+    try (WeatherServer provider = WeatherServer.start("127.0.0.1", 0, "none")) {
+      WeatherSettings settings = TestWeather.settings(provider, Map.of()).weather();
+      LakeSettings lake = new LakeSettings(spark.conf().get("spark.sql.catalog.bronze.path").replaceAll("/bronze$", "")
+          + "/silver-fortnight-" + UUID.randomUUID());
+      LocationsEnriched silver = new LocationsEnriched(lake, settings, 2, WeatherSupply.onClock(settings,
+          java.time.Clock.systemUTC()));
+      // one unit shuttling between two towns 40 km apart, a ping every 15 minutes for 14 days, 30 to 17 days ago
+      LocalDate first = LocalDate.now(ZoneOffset.UTC).minusDays(30);
+      Dataset<Row> fortnight = spark.sql(String.format("""
+          SELECT concat('TER-900-', i) AS event_id, 'TER-900' AS unit_id,
+                 TIMESTAMP '%s 00:00:00' + make_interval(0, 0, 0, 0, 0, i * 15, 0) AS event_time,
+                 48.0D + abs((i %% 64) - 32) * 0.0125D AS lat, 11.0D + abs((i %% 64) - 32) * 0.0125D AS lon,
+                 60.0D AS speed_kmh, 45.0D AS heading_deg, CAST(NULL AS DOUBLE) AS altitude_m, 80.0D AS fuel_level_pct,
+                 CAST(array() AS array<string>) AS quality_flags, 0 AS kafka_partition, CAST(i AS BIGINT) AS kafka_offset,
+                 current_timestamp() AS ingest_time
+          FROM (SELECT explode(sequence(0, 14 * 96 - 1)) AS i)""", first));
+      silver.upsert(fortnight, 0, System.out);
+      Dataset<Row> rows = spark.read().format("delta").load(lake.table("silver", LocationsEnriched.TABLE));
+      assertEquals(14 * 96, rows.filter("weather_status = 'ok'").count());
+      long cells = rows.selectExpr("floor(lat / 0.1 + 0.5)", "floor(lon / 0.1 + 0.5)").distinct().count();
+      long cellDays = rows.selectExpr("floor(lat / 0.1 + 0.5)", "floor(lon / 0.1 + 0.5)", "event_date").distinct().count();
+      double weight = new io.fleetlake.testing.WeatherAdmin("http://127.0.0.1:" + provider.port()).stats()
+          .get("weight").asDouble();
+      System.out.printf("fortnight: weight %.0f for %d cells, %d cell-days%n", weight, cells, cellDays);
+      assertTrue(cellDays >= 10 * cells, "the unit comes back to its cells day after day");
+      assertTrue(weight <= cells, "weight " + weight + " for " + cells + " distinct cells");
     }
   }
 
