@@ -227,10 +227,12 @@ public final class Dashboard {
         section.wide{flex-basis:100%%;overflow-x:auto}
         svg text{font-size:11px;fill:#333} svg .axis-title{font-size:12px}
         table{border-collapse:collapse;font-size:12px} th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:left;white-space:nowrap}
-        td.n{text-align:right;font-variant-numeric:tabular-nums} .missing{color:#a00}
+        td.n{text-align:right;font-variant-numeric:tabular-nums} .missing{color:#a00} .credit{font-size:12px;color:#666}
         </style></head><body>
         <h1>fleetlake — fleet dashboard</h1><p class="period">generated %s from the gold tables</p>
         <div class="grid">%s</div>
+        <p class="credit">Weather data by <a href="https://open-meteo.com/">Open-Meteo.com</a>, licensed under
+        <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>.</p>
         </body></html>
         """.formatted(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), body);
   }

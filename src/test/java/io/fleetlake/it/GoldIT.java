@@ -174,6 +174,8 @@ class GoldIT {
     Command.Result report = stack.submit(env, "report", "--output", html.toString());
     assertTrue(report.out().contains("report: 6 charts → " + html), report::toString);
     String page = Files.readString(html);
+    assertTrue(page.contains("Weather data by <a href=\"https://open-meteo.com/\">Open-Meteo.com</a>"),
+        "the dashboard credits the weather, as CC BY 4.0 asks");
     for (String fetch : List.of("<script", "<link", "<img", "url(", "@import")) {
       assertFalse(page.contains(fetch), "self-contained: no " + fetch);
     }
