@@ -224,8 +224,13 @@ final class DoctorJob implements Job {
 
   static CheckResult checkWeather(WeatherSettings weather) {
     String day = LocalDate.now(ZoneOffset.UTC).toString();
-    String url = weather.forecastUrl() + "?latitude=52.52&longitude=13.41&hourly=temperature_2m"
-        + "&start_date=" + day + "&end_date=" + day + "&timezone=GMT";
+    okhttp3.HttpUrl.Builder request = okhttp3.HttpUrl.get(weather.forecastUrl()).newBuilder()
+        .addQueryParameter("latitude", "52.52").addQueryParameter("longitude", "13.41")
+        .addQueryParameter("hourly", "temperature_2m").addQueryParameter("start_date", day)
+        .addQueryParameter("end_date", day).addQueryParameter("timezone", "GMT");
+    // a customer host refuses a request without the plan's key (401): ask as the jobs do
+    weather.apiKey().ifPresent(key -> request.addQueryParameter("apikey", key.reveal()));
+    okhttp3.HttpUrl url = request.build();
     OkHttpClient client = new OkHttpClient.Builder().callTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).build();
     try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
       String body = response.body().string();

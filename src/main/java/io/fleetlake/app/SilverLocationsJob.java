@@ -3,6 +3,7 @@ package io.fleetlake.app;
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.enrich.WeatherClient;
+import io.fleetlake.enrich.WeatherEnrichment;
 import io.fleetlake.enrich.WeatherHourlyTable;
 import io.fleetlake.enrich.WeatherSupply;
 import io.fleetlake.lake.LakeWriteLock;
@@ -109,6 +110,18 @@ final class SilverLocationsJob implements StreamingJob {
       fillBetweenBatches(query, spark, silver, table, out);
     }
     return List.of(query);
+  }
+
+  @Override
+  public void finished(SparkSession spark, JobContext context) {
+    String table = context.settings().lake().table("silver", LocationsEnriched.TABLE);
+    if (!context.availableNow() || !DeltaTable.isDeltaTable(spark, table)) {
+      return;
+    }
+    long waiting = spark.read().format("delta").load(table).filter(WeatherEnrichment.refillable()).count();
+    context.out().printf("silver-locations: %,d pings wait for their weather (pending or failed)%s%n", waiting,
+        waiting == 0 ? "" : ": a later run, or the job streaming, fills them in as the provider's budget returns");
+    context.out().flush();
   }
 
   /**

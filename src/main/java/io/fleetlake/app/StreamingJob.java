@@ -26,6 +26,9 @@ interface StreamingJob extends Job {
     return List.of();
   }
 
+  /** Called once the job's queries have ended by themselves (--available-now): a last word on what is left. */
+  default void finished(SparkSession spark, JobContext context) throws Exception {}
+
   /** The lake tables ({@code <layer>/<name>}) the job's queries write: it holds their lease while it runs. */
   List<String> writtenTables(Settings settings);
 
@@ -38,6 +41,7 @@ interface StreamingJob extends Job {
       for (StreamingQuery query : start(spark, context)) {
         query.awaitTermination();
       }
+      finished(spark, context);
       WriterLease.checkKept(lease);
       // progress lines travel on Spark's listener bus: let the last one out before exiting
       spark.sparkContext().listenerBus().waitUntilEmpty();
