@@ -60,7 +60,7 @@ class SilverLocationsIT {
     assertEquals(pings, table.filter("weather_status = 'ok' OR (weather_status = 'provisional' AND event_date = "
         + "current_date())").count(), "100 % of the fleet has its weather");
     assertEquals(pings, table.filter("unit_known").count());
-    long cellDays = table.selectExpr("floor(lat / 0.1 + 0.5)", "floor(lon / 0.1 + 0.5)", "event_date").distinct().count();
+    long cellDays = table.selectExpr("floor(lat / 0.25 + 0.5)", "floor(lon / 0.25 + 0.5)", "event_date").distinct().count();
     JsonNode stats = stats(stack);
     double weight = stats.get("weight").asDouble();
     System.out.printf("weather: weight %.0f in %d requests for %d distinct (cell, day) keys: %.4f; peak %.0f a minute; %s%n",

@@ -41,6 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WeatherQuotaIT {
   private static final String ROOT = "s3a://fleet-lake/weather-quota-it";
   private static final int PER_MINUTE = 20;
+  /** weather.grid-degrees' default. */
+  private static final double GRID = 0.25;
 
   @Test
   void aFleetWithinTheProvidersLimitsGetsAllItsWeatherOnceAndNeverA429() throws Exception {
@@ -58,7 +60,7 @@ class WeatherQuotaIT {
       env.put("FLEETLAKE_WEATHER_LIMITS_DAY", "2000");
       // a day that is over: its hours are final when fetched
       LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(2);
-      stack.submit(env, "simulate", "--units", "4", "--days", "1", "--start", day.toString(), "--duplicates", "0",
+      stack.submit(env, "simulate", "--units", "5", "--days", "1", "--start", day.toString(), "--duplicates", "0",
           "--late", "0", "--malformed", "0");
       stack.submit(env, "ingest-locations", "--available-now");
       stack.submit(env, "poll-sources", "--available-now");
@@ -84,7 +86,7 @@ class WeatherQuotaIT {
 
       Dataset<Row> silver = spark.read().format("delta").load(ROOT + "/silver/locations_enriched");
       long pings = silver.count();
-      assertTrue(pings >= 4 * 90, pings + " pings");
+      assertTrue(pings >= 5 * 90, pings + " pings");
       assertEquals(pings, silver.filter("weather_status = 'ok'").count(), "every ping's weather, final");
       assertEveryValueAtItsHourAndPlace(silver);
       JsonNode stats = admin.stats();
@@ -113,7 +115,7 @@ class WeatherQuotaIT {
     for (Row row : silver.select("event_id", "event_time", "lat", "temperature_c", "precipitation_mm").collectAsList()) {
       LocalDateTime at = row.getTimestamp(1).toInstant().atZone(ZoneOffset.UTC).toLocalDateTime();
       assertEquals(at.getHour() + at.getDayOfMonth() / 100.0, row.getDouble(3), 1e-9, row.toString());
-      assertEquals(WeatherCell.of(row.getDouble(2), 0, at.toLocalDate(), 0.1).lat(), row.getDouble(4), 1e-4, row.toString());
+      assertEquals(WeatherCell.of(row.getDouble(2), 0, at.toLocalDate(), GRID).lat(), row.getDouble(4), 1e-4, row.toString());
     }
   }
 
@@ -121,7 +123,7 @@ class WeatherQuotaIT {
     Set<WeatherCell> keys = new HashSet<>();
     for (Row row : silver.select("lat", "lon", "event_time").collectAsList()) {
       keys.add(WeatherCell.of(row.getDouble(0), row.getDouble(1),
-          row.getTimestamp(2).toInstant().atZone(ZoneOffset.UTC).toLocalDate(), 0.1));
+          row.getTimestamp(2).toInstant().atZone(ZoneOffset.UTC).toLocalDate(), GRID));
     }
     return keys.size();
   }

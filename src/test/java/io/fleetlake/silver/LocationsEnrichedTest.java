@@ -177,8 +177,10 @@ class LocationsEnrichedTest {
       silver.upsert(fortnight, 0, System.out);
       Dataset<Row> rows = spark.read().format("delta").load(lake.table("silver", LocationsEnriched.TABLE));
       assertEquals(14 * 96, rows.filter("weather_status = 'ok'").count());
-      long cells = rows.selectExpr("floor(lat / 0.1 + 0.5)", "floor(lon / 0.1 + 0.5)").distinct().count();
-      long cellDays = rows.selectExpr("floor(lat / 0.1 + 0.5)", "floor(lon / 0.1 + 0.5)", "event_date").distinct().count();
+      String lat = "floor(lat / " + settings.gridDegrees() + " + 0.5)";
+      String lon = "floor(lon / " + settings.gridDegrees() + " + 0.5)";
+      long cells = rows.selectExpr(lat, lon).distinct().count();
+      long cellDays = rows.selectExpr(lat, lon, "event_date").distinct().count();
       double weight = new io.fleetlake.testing.WeatherAdmin("http://127.0.0.1:" + provider.port()).stats()
           .get("weight").asDouble();
       System.out.printf("fortnight: weight %.0f for %d cells, %d cell-days%n", weight, cells, cellDays);
