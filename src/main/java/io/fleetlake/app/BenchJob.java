@@ -69,7 +69,8 @@ final class BenchJob implements Job {
   /** One fleet through every stage, what is there then exit; seconds are wall-clock. */
   private record FleetRun(int scale, int units, long records, long bronzeRows, long silverRows, long goldHourRows,
                           double baselineSeconds, double ingestSeconds, double pollSeconds, double dimensionsSeconds,
-                          double silverSeconds, double goldSeconds, WeatherServerStats.Snapshot weather, long weatherKeys) {
+                          double silverSeconds, double goldSeconds, WeatherServerStats.Snapshot weather, long weatherKeys,
+                          Map<String, Double> cellDaysPerUnitDay) {
     double pipelineSeconds() {
       return ingestSeconds + silverSeconds + goldSeconds;
     }
@@ -94,6 +95,7 @@ final class BenchJob implements Job {
       m.put("weather_calls", weather.calls());
       m.put("weather_location_days_asked", weather.locationDays());
       m.put("weather_distinct_cell_days", weatherKeys);
+      m.put("weather_cell_days_per_unit_day", cellDaysPerUnitDay);
       m.put("weather_weight", weather.weight());
       m.put("weather_peak_weight_per_minute", weather.peakWeightPerMinute());
       m.put("weather_rate_limited", weather.rateLimited());
@@ -154,6 +156,11 @@ final class BenchJob implements Job {
           }
         }
       }
+      FleetRun backfill;
+      try (BenchEnvironment environment = BenchEnvironment.create(spark, settings, runId, "backfill", Map.of(), keep)) {
+        out.println("bench: a 14-day history of 4 units at once: the weight a backfill costs");
+        backfill = fleet(spark, environment, 0, options(4, 14), weather, out);
+      }
       FollowRun follow = null;
       if (followSeconds > 0) {
         try (BenchEnvironment environment = BenchEnvironment.create(spark, settings, runId, "follow",
@@ -162,13 +169,14 @@ final class BenchJob implements Job {
         }
       }
       double[] fit = fit(fleets);
-      BenchReport report = report(fleets, fit, poll, follow, trigger, settings);
+      BenchReport report = report(fleets, backfill, fit, poll, follow, trigger, settings);
       report.put("run", Map.of("id", runId, "started", started.toString(), "seconds",
           Duration.between(started, Instant.now()).toSeconds()));
       report.put("machine", machine());
       report.put("versions", versions(spark));
       report.put("settings", benchSettings(spark, units, days, scales, trigger, followSeconds, speedup, settings));
       report.put("fleets", fleets.stream().map(FleetRun::json).toList());
+      report.put("backfill", backfill.json());
       if (fleets.size() > 1) {
         report.put("end_to_end_fit", Map.of("fixed_seconds", fit[0], "ms_per_record", fit[1] * 1000));
       }
@@ -237,7 +245,8 @@ final class BenchJob implements Job {
     String silverTable = settings.lake().table("silver", LocationsEnriched.TABLE);
     return new FleetRun(scale, options.units(), records, rows(spark, settings.lake().table("bronze", LocationIngestBatch.BRONZE)),
         rows(spark, silverTable), rows(spark, settings.lake().table("gold", GoldAggregates.HOURLY)), baseline, ingest, poll,
-        dimensions, silver, gold, calls, weatherKeys(spark, silverTable, settings.weather().gridDegrees()));
+        dimensions, silver, gold, calls, weatherKeys(spark, silverTable, settings.weather().gridDegrees()),
+        cellDaysPerUnitDay(spark, silverTable, settings.weather().gridDegrees()));
   }
 
   /** The physical ceiling: the same Kafka records copied to Parquet as they are, no parsing, no Delta. */
@@ -274,6 +283,27 @@ final class BenchJob implements Job {
 
   private static long rows(SparkSession spark, String table) {
     return DeltaTable.isDeltaTable(spark, table) ? spark.read().format("delta").load(table).count() : 0;
+  }
+
+  /**
+   * Per unit type (and "all"), the distinct (cell, day) keys a unit's day of pings needs: what a fleet of that
+   * mix costs the provider per unit and day, live.
+   */
+  private static Map<String, Double> cellDaysPerUnitDay(SparkSession spark, String silver, double grid) {
+    Map<String, Double> perType = new java.util.TreeMap<>();
+    Dataset<Row> keyed = spark.read().format("delta").load(silver)
+        .where(col("lat").isNotNull().and(col("lon").isNotNull()))
+        .selectExpr("coalesce(unit_type, 'unknown') AS unit_type", "unit_id", "event_date",
+            "floor(lat / " + grid + " + 0.5) AS lat_index", "floor(lon / " + grid + " + 0.5) AS lon_index");
+    for (Row row : keyed.groupBy("unit_type").agg(
+        org.apache.spark.sql.functions.countDistinct(col("lat_index"), col("lon_index"), col("event_date")).as("cell_days"),
+        org.apache.spark.sql.functions.countDistinct(col("unit_id"), col("event_date")).as("unit_days")).collectAsList()) {
+      perType.put(row.getString(0), (double) row.getLong(1) / row.getLong(2));
+    }
+    Row all = keyed.agg(org.apache.spark.sql.functions.countDistinct(col("unit_type"), col("lat_index"), col("lon_index"),
+        col("event_date")), org.apache.spark.sql.functions.countDistinct(col("unit_id"), col("event_date"))).first();
+    perType.put("all", (double) all.getLong(0) / all.getLong(1));
+    return perType;
   }
 
   /** The distinct (cell, day) keys the pings of silver needed: the fewest weather answers that could serve them. */
@@ -482,8 +512,8 @@ final class BenchJob implements Job {
     public void onQueryTerminated(QueryTerminatedEvent event) {}
   }
 
-  private static BenchReport report(List<FleetRun> fleets, double[] fit, PollRun poll, FollowRun follow, Duration trigger,
-                                    Settings settings) {
+  private static BenchReport report(List<FleetRun> fleets, FleetRun backfill, double[] fit, PollRun poll, FollowRun follow,
+                                    Duration trigger, Settings settings) {
     BenchReport report = new BenchReport();
     FleetRun largest = fleets.get(fleets.size() - 1);
     String at = " (scale " + largest.scale() + ", " + String.format("%,d", largest.records()) + " records)";
@@ -496,6 +526,23 @@ final class BenchJob implements Job {
     report.add("P3", "provider weight ÷ distinct (cell, day) keys" + at, largest.weather().weight() / largest.weatherKeys(),
         Goal.AT_MOST, 1.0, 0, String.format("weight %,.0f in %,d requests for %,d keys; %,d location-days asked",
             largest.weather().weight(), largest.weather().calls(), largest.weatherKeys(), largest.weather().locationDays()));
+    report.add("P3", "provider weight ÷ distinct (cell, day) keys, a 14-day backfill of 4 units",
+        backfill.weather().weight() / backfill.weatherKeys(), Goal.AT_MOST, 0.25, 0,
+        String.format("weight %,.0f for %,d keys: a cell's days share one location entry", backfill.weather().weight(),
+            backfill.weatherKeys()));
+    report.add("P3", "requests answered 429", largest.weather().rateLimited() + backfill.weather().rateLimited(),
+        Goal.AT_MOST, 0, 0, "the budget keeps every window within weather.limits");
+    double perUnitDay = largest.cellDaysPerUnitDay().get("all");
+    String mix = largest.cellDaysPerUnitDay().entrySet().stream().filter(e -> !e.getKey().equals("all"))
+        .map(e -> String.format("%s %.1f", e.getKey(), e.getValue())).collect(java.util.stream.Collectors.joining(", "));
+    report.add("P3", "units the free tier (10,000 a day) sustains at 15-min pings" + at, Math.floor(10_000 / perUnitDay),
+        Goal.AT_LEAST, 60, 0, String.format("%.1f cell-days per unit-day at %.2f° (%s)", perUnitDay,
+            settings.weather().gridDegrees(), mix));
+    if (settings.weather().limits().day() > 0) {
+      report.add("P3", "units weather.limits.day (" + String.format("%,.0f", settings.weather().limits().day())
+              + " a day) sustains" + at, Math.floor(settings.weather().limits().day() / perUnitDay), Goal.AT_LEAST, 60, 0,
+          "the configured plan's day, at the same mix");
+    }
     double minuteLimit = settings.weather().limits().minute();
     report.add("P3", "peak weight/min ÷ weather.limits.minute" + at,
         minuteLimit > 0 ? largest.weather().peakWeightPerMinute() / minuteLimit : Double.NaN, Goal.AT_MOST, 1.0, 0,
