@@ -168,18 +168,22 @@ class SettingsTest {
     Map<String, String> env = Map.of(
         Secrets.S3_ACCESS_KEY, "AKIAEXAMPLE123",
         Secrets.S3_SECRET_KEY, "s3cr3tValue/xyz",
-        Secrets.POSTGRES_PASSWORD, "pgPassw0rd!");
+        Secrets.POSTGRES_PASSWORD, "pgPassw0rd!",
+        Secrets.WEATHER_API_KEY, "wx-key-4242");
     Settings settings = Settings.load(List.of(LOCAL_CONF, file), env);
+    assertEquals("wx-key-4242", settings.weather().apiKey().orElseThrow().reveal());
     assertEquals("pgPassw0rd!", settings.postgres().password().orElseThrow().reveal());
     assertEquals("****", settings.postgres().password().orElseThrow().toString());
     assertEquals("environment variable FLEETLAKE_S3_SECRET_KEY", settings.s3().secretKey().orElseThrow().source());
 
     String printed = settings.render() + settings + settings.postgres().jdbcUrl() + settings.postgres().jdbcOptions();
-    for (String secret : List.of("AKIAEXAMPLE123", "s3cr3tValue/xyz", "pgPassw0rd!", "jaasPass77")) {
+    for (String secret : List.of("AKIAEXAMPLE123", "s3cr3tValue/xyz", "pgPassw0rd!", "jaasPass77", "wx-key-4242")) {
       assertFalse(printed.contains(secret), () -> "printed config shows a secret:\n" + printed);
     }
     assertTrue(settings.render().contains(
         "# FLEETLAKE_POSTGRES_PASSWORD = **** (environment variable FLEETLAKE_POSTGRES_PASSWORD)"), settings.render());
+    assertTrue(settings.render().contains(
+        "# FLEETLAKE_WEATHER_API_KEY = **** (environment variable FLEETLAKE_WEATHER_API_KEY)"), settings.render());
   }
 
   @Test
