@@ -38,6 +38,17 @@ public final class Secret implements java.io.Serializable {
     return MASK;
   }
 
+  /** By value: settings that carry the same key are the same settings (one weather budget, not one per task). */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Secret secret && value.equals(secret.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
   static boolean isSensitiveKey(String key) {
     return SENSITIVE_KEY.matcher(key).matches();
   }

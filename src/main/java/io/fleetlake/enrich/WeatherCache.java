@@ -40,9 +40,9 @@ public final class WeatherCache {
       return new Answer(null, outcome.missing().get(cell), outcome.failed().get(cell));
     }
 
-    /** Weather, or a refusal: asking again would get the same. */
+    /** Final weather, or a refusal: asking again would get the same (a provisional day would not). */
     boolean lasting() {
-      return weather != null || missing != null;
+      return (weather != null && !weather.provisional()) || missing != null;
     }
 
     void into(WeatherCell cell, Lookup lookup) {

@@ -13,7 +13,9 @@ import java.time.LocalDate;
 public record WeatherCell(int latIndex, int lonIndex, int gridMillis, LocalDate day) {
   public static WeatherCell of(double lat, double lon, LocalDate day, double gridDegrees) {
     int millis = (int) Math.round(gridDegrees * 1000);
-    return new WeatherCell((int) Math.round(lat / gridDegrees), (int) Math.round(lon / gridDegrees), millis, day);
+    // floor(x + 0.5), exactly as the enrichment's join computes it in Spark
+    return new WeatherCell((int) Math.floor(lat / gridDegrees + 0.5), (int) Math.floor(lon / gridDegrees + 0.5), millis,
+        day);
   }
 
   /** The same cell on another day (null: the cell alone, as a map key over days). */

@@ -54,6 +54,20 @@ public final class WeatherHourlyTable {
   private static final String KEY = "t.date = s.date AND t.grid_millis = s.grid_millis AND t.lat_index = s.lat_index "
       + "AND t.lon_index = s.lon_index AND t.hour = s.hour";
 
+  /** One cell-day as the provider answered it: from which API, and when it was asked. */
+  public record Fetched(DayWeather day, boolean archive, Instant at) {
+    /** The day had not ended when it was asked: the forecast model's hours, not yet the archive's. */
+    public boolean provisional() {
+      return at.isBefore(day.cell().day().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
+    }
+
+    /** No hour has any of the core variables: the archive has not got the day yet, or the provider has no data. */
+    public boolean empty() {
+      return day.hours().stream().allMatch(h -> h.temperatureC() == null && h.precipitationMm() == null
+          && h.windSpeedKmh() == null);
+    }
+  }
+
   private final String path;
 
   public WeatherHourlyTable(String path) {
@@ -111,16 +125,17 @@ public final class WeatherHourlyTable {
    * Writes fetched days, replacing what the table held of them (a provisional day turning final): one MERGE,
    * so a crash leaves either all or none of them, and a replay writes the same rows again.
    */
-  public void write(SparkSession spark, Collection<DayWeather> fetched, boolean archive, Instant fetchedAt) {
+  public void write(SparkSession spark, Collection<Fetched> fetched) {
     if (fetched.isEmpty()) {
       return;
     }
     List<Row> rows = new ArrayList<>();
-    Timestamp at = Timestamp.from(fetchedAt);
-    for (DayWeather day : fetched) {
+    for (Fetched one : fetched) {
+      DayWeather day = one.day();
       WeatherCell cell = day.cell();
-      // the day had not ended when it was fetched: the model's hours, not yet the archive's
-      boolean provisional = fetchedAt.isBefore(cell.day().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
+      boolean provisional = one.provisional();
+      boolean archive = one.archive();
+      Timestamp at = Timestamp.from(one.at());
       for (int h = 0; h < 24; h++) {
         HourlyWeather w = day.at(h);
         rows.add(RowFactory.create(Date.valueOf(cell.day()), provisional, cell.gridMillis(), cell.latIndex(),

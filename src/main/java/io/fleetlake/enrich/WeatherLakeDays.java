@@ -65,7 +65,8 @@ public final class WeatherLakeDays implements Serializable {
     if (dayFiles == null) {
       return null;
     }
-    return LOADED.computeIfAbsent(table + "|" + key.day(), k -> read(dayFiles, key.day())).get(key);
+    // keyed by the day's files: a day written again (new cells, hours made final) is read again
+    return LOADED.computeIfAbsent(table + "|" + dayFiles, k -> read(dayFiles, key.day())).get(key);
   }
 
   private Map<WeatherCell, DayWeather> read(List<String> dayFiles, LocalDate day) {

@@ -4,6 +4,7 @@ import io.fleetlake.config.WeatherSettings;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ public final class WeatherSupply {
   private final WeatherClient client;
   private final WeightBudget budget;
   private final Clock clock;
+  private static final Duration FINALISE_EVERY = Duration.ofHours(1);
+  private long lastFinaliseMs = Long.MIN_VALUE / 2;
   /** Keys the provider refused (400) in this application: asking again gets the same answer. */
   private final Map<WeatherCell, String> refused = new ConcurrentHashMap<>();
 
@@ -102,7 +105,13 @@ public final class WeatherSupply {
    * within the budget left, without waiting. Returns the keys made final.
    */
   public synchronized Set<WeatherCell> finalise(SparkSession spark, WeatherHourlyTable table, PrintStream out) {
-    List<WeatherCell> provisional = table.provisionalBefore(spark, today().minusDays(settings.archiveAfterDays()));
+    if (clock.millis() - lastFinaliseMs < FINALISE_EVERY.toMillis()) {
+      return Set.of(); // the archive moves by the day: an hourly look is plenty, and each look costs a scan
+    }
+    lastFinaliseMs = clock.millis();
+    List<WeatherCell> provisional = new ArrayList<>(table.provisionalBefore(spark,
+        today().minusDays(settings.archiveAfterDays())));
+    provisional.removeIf(refused::containsKey);
     if (provisional.isEmpty()) {
       return Set.of();
     }
@@ -116,12 +125,13 @@ public final class WeatherSupply {
    */
   public synchronized Outcome direct(Collection<WeatherCell> keys, Map<WeatherCell, DayWeather> into) {
     Fetching f = fetch(null, null, keys, false, Duration.ZERO, System.out);
-    f.unwrittenForecast.forEach(d -> into.put(d.cell(), d));
-    f.unwrittenArchive.forEach(d -> into.put(d.cell(), d));
+    f.unwritten.forEach(got -> into.put(got.day().cell(),
+        new DayWeather(got.day().cell(), got.day().hours(), got.provisional())));
     return new Outcome(into.keySet(), f.missing, f.failed, f.pending, f.weight, f.requests);
   }
 
-  private LocalDate today() {
+  /** The provider's today (UTC), on this supply's clock. */
+  public LocalDate today() {
     return LocalDate.now(clock.withZone(ZoneOffset.UTC));
   }
 
@@ -131,8 +141,7 @@ public final class WeatherSupply {
     final Map<WeatherCell, String> missing = new HashMap<>();
     final Map<WeatherCell, String> failed = new HashMap<>();
     final Set<WeatherCell> pending = new HashSet<>();
-    final List<DayWeather> unwrittenForecast = new ArrayList<>();
-    final List<DayWeather> unwrittenArchive = new ArrayList<>();
+    final List<WeatherHourlyTable.Fetched> unwritten = new ArrayList<>();
     double weight;
     int requests;
 
@@ -140,12 +149,9 @@ public final class WeatherSupply {
       if (table == null) {
         return; // direct: the caller takes the answers
       }
-      table.write(spark, unwrittenForecast, false, clock.instant());
-      table.write(spark, unwrittenArchive, true, clock.instant());
-      unwrittenForecast.forEach(d -> written.add(d.cell()));
-      unwrittenArchive.forEach(d -> written.add(d.cell()));
-      unwrittenForecast.clear();
-      unwrittenArchive.clear();
+      table.write(spark, unwritten);
+      unwritten.forEach(got -> written.add(got.day().cell()));
+      unwritten.clear();
     }
   }
 
@@ -163,6 +169,7 @@ public final class WeatherSupply {
       List<WeatherPlan.Entry> left = new ArrayList<>(group.entries());
       double perEntry = WeightBudget.weight(WeatherClient.VARIABLE_COUNT, left.get(0).days());
       int cap = WeatherClient.MAX_LOCATIONS;
+      int split = 0; // locations of the request a 400 about one location is being narrowed down in
       while (!left.isEmpty()) {
         long now = clock.millis();
         int affordable = (int) Math.floor(budget.available(now) / perEntry);
@@ -183,18 +190,39 @@ public final class WeatherSupply {
         }
         int n = Math.min(Math.min(affordable, cap), WeatherClient.fitting(settings, group, left));
         List<WeatherPlan.Entry> request = List.copyOf(left.subList(0, n));
-        budget.spend(now, n * perEntry);
-        f.weight += n * perEntry;
+        double weight = n * perEntry;
+        budget.spend(now, weight); // reserved; given back below where the provider counts less
         f.requests++;
+        long retriesBefore = client.counters().retries();
         try {
           Map<WeatherCell, DayWeather> answer = client.fetch(group, request);
-          (group.archive() ? f.unwrittenArchive : f.unwrittenForecast).addAll(answer.values());
+          // a retried request may have been counted by the provider at each try
+          double more = (client.counters().retries() - retriesBefore) * weight;
+          budget.spend(clock.millis(), more);
+          f.weight += weight + more;
+          Instant at = clock.instant();
+          for (DayWeather day : answer.values()) {
+            WeatherHourlyTable.Fetched got = new WeatherHourlyTable.Fetched(day, group.archive(), at);
+            if (archiveOnly && got.empty()) {
+              f.pending.add(day.cell()); // the archive has not got the day yet: the provisional hours stay
+            } else {
+              f.unwritten.add(got);
+            }
+          }
           left.subList(0, n).clear();
+          if (split > 0 && (split -= n) <= 0) {
+            cap = WeatherClient.MAX_LOCATIONS; // past the narrowed-down request: whole requests again
+          }
         } catch (WeatherClient.RateLimitedException e) {
+          budget.refund(now, weight); // a refused request counts nothing
           budget.refused(clock.millis(), e.reason); // the provider counts more than we did: wait for its window
         } catch (WeatherClient.RejectedException e) {
+          budget.refund(now, weight - 1); // a 400 counts 1
+          f.weight += 1;
           if (e.aboutALocation && n > 1) {
-            cap = n / 2; // one location is at fault: smaller requests until it is alone, the others answered
+            // one location is at fault: smaller requests until it is alone, the others answered
+            split = split > 0 ? split : n;
+            cap = n / 2;
             continue;
           }
           for (WeatherPlan.Entry entry : request) {
@@ -204,7 +232,11 @@ public final class WeatherSupply {
             }
           }
           left.subList(0, n).clear();
+          if (split > 0 && (split -= n) <= 0) {
+            cap = WeatherClient.MAX_LOCATIONS;
+          }
         } catch (WeatherClient.WeatherUnavailableException e) {
+          f.weight += weight;
           request.forEach(entry -> entry.needed().forEach(day -> f.failed.put(entry.cell().withDay(day), e.getMessage())));
           left.subList(0, n).clear();
         }

@@ -29,6 +29,9 @@ public final class WeightBudget {
 
   private record Spent(long atMs, double weight) {}
 
+  /** How far apart this host's clock and the provider's may be. */
+  private static final long CLOCK_MARGIN_MS = 5_000;
+
   private final Window[] windows;
   private final Deque<Spent> spent = new ArrayDeque<>();
 
@@ -57,11 +60,11 @@ public final class WeightBudget {
     forgetBefore(nowMs - windows[windows.length - 1].lengthMs);
     double available = Double.MAX_VALUE;
     for (Window window : windows) {
+      if (nowMs < window.spentUntilMs) {
+        return 0; // the provider said so, whatever limit we know of
+      }
       if (window.limit <= 0) {
         continue;
-      }
-      if (nowMs < window.spentUntilMs) {
-        return 0;
       }
       available = Math.min(available, window.limit - spentSince(nowMs - window.lengthMs));
     }
@@ -83,10 +86,10 @@ public final class WeightBudget {
   public synchronized long availableAt(long nowMs, double weight) {
     long at = nowMs;
     for (Window window : windows) {
+      at = Math.max(at, window.spentUntilMs);
       if (window.limit <= 0) {
         continue;
       }
-      at = Math.max(at, window.spentUntilMs);
       // the window frees what was spent in it as that leaves it, oldest first
       double over = spentSince(nowMs - window.lengthMs) + weight - window.limit;
       for (Spent s : spent) {
@@ -106,6 +109,11 @@ public final class WeightBudget {
     spent.addLast(new Spent(nowMs, weight));
   }
 
+  /** Gives back part of what was spent at {@code atMs}: the provider counted less (a 429 nothing, a 400 one). */
+  public synchronized void refund(long atMs, double weight) {
+    spent.addLast(new Spent(atMs, -weight));
+  }
+
   /**
    * The provider answered 429 with {@code reason}: the window it names ("Minutely …", "Hourly …", "Daily …")
    * is spent until it turns; an unnamed one is taken for the minute.
@@ -114,8 +122,11 @@ public final class WeightBudget {
     String lower = reason == null ? "" : reason.toLowerCase(java.util.Locale.ROOT);
     int index = lower.startsWith("daily") ? 2 : lower.startsWith("hourly") ? 1 : 0;
     Window window = windows[index];
-    // the provider's window turns at its next whole UTC minute, hour or day; a little more for the clocks
-    long turns = (nowMs / window.lengthMs + 1) * window.lengthMs + 2_000;
+    // the provider's window turns at its next whole UTC minute, hour or day, a little later for the clocks; just
+    // after our boundary, the provider's clock may not have reached it yet: then that boundary is the one
+    long boundary = nowMs / window.lengthMs * window.lengthMs;
+    long turns = nowMs - boundary < CLOCK_MARGIN_MS ? boundary + CLOCK_MARGIN_MS
+        : boundary + window.lengthMs + CLOCK_MARGIN_MS;
     window.spentUntilMs = Math.max(window.spentUntilMs, turns);
   }
 

@@ -184,7 +184,9 @@ public final class LocationsEnriched {
           merge(spark, path, enriched.repartition(col("event_date")).localCheckpoint(true), neighbours);
         }
       }
-      Refill refill = exists ? refillWeather(spark, path, deadline, out) : new Refill(0, 0, 0);
+      // the refill reads all of silver for rows waiting for weather: only when some are, or hourly for the archive
+      Refill refill = exists && (refillDue() || deadline > System.currentTimeMillis())
+          ? refillWeather(spark, path, deadline, out) : new Refill(0, 0, 0);
       weatherWaiting |= !supplied.pending().isEmpty() || !supplied.failed().isEmpty();
       long described = exists && inserted > 0 ? describeLateUnits(spark, path, maxDate(fresh)) : 0;
       return new Summary(rowsIn, inserted, rowsIn - inserted, corrected, refill, described, supplied);
@@ -214,7 +216,10 @@ public final class LocationsEnriched {
 
   private Refill refill(SparkSession spark, String path, long deadline, PrintStream out) {
     Set<WeatherCell> finalised = supply.finalise(spark, weatherTable, out);
-    Column wanted = WeatherEnrichment.refillable();
+    // provisional rows old enough for the archive: whoever made their hours final (this run, an earlier one
+    // that failed before its MERGE, a backfill), the join below gives them the final values
+    Column wanted = WeatherEnrichment.refillable().or(col("weather_status").equalTo(lit(WeatherEnrichment.PROVISIONAL))
+        .and(col("event_date").lt(lit(java.sql.Date.valueOf(supply.today().minusDays(weather.archiveAfterDays()))))));
     if (!finalised.isEmpty()) {
       Set<java.sql.Date> days = new java.util.HashSet<>();
       finalised.forEach(k -> days.add(java.sql.Date.valueOf(k.day())));

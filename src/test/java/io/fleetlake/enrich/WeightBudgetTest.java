@@ -32,10 +32,27 @@ class WeightBudgetTest {
     assertEquals(0, budget.available(180_000), "the hour holds 25: 8 + 10 + 7");
     assertEquals(3_600_000, budget.availableAt(180_000, 1));
     budget.refused(200_000, "Minutely API request limit exceeded. Please try again in one minute.");
-    assertEquals(242_000, budget.spentUntil(), "to the next whole minute, and 2 s for the clocks");
+    assertEquals(245_000, budget.spentUntil(), "to the next whole minute, and 5 s for the clocks");
     budget.refused(3_700_000, "Daily API request limit exceeded. Please try again tomorrow.");
     assertEquals(0, budget.available(86_000_000));
-    assertEquals(10, budget.available(86_402_000), "a new UTC day: the minute limit again");
+    assertEquals(10, budget.available(86_405_000), "a new UTC day: the minute limit again");
+  }
+
+  @Test
+  void a429JustPastOurBoundaryIsTheProvidersWindowBeforeItAndOneForALimitWeDoNotKnowStillStopsUs() {
+    WeightBudget plan = new WeightBudget(0, 0, 0); // a customer plan: no limits known
+    assertEquals(Double.MAX_VALUE, plan.available(0));
+    plan.refused(120_003_000L, "Minutely API request limit exceeded. Please try again in one minute.");
+    assertEquals(120_005_000L, plan.spentUntil(), "3 s past our minute: the provider's clock may be 2 s behind");
+    assertEquals(0, plan.available(120_004_000L), "the provider said stop: whatever our limits say");
+    assertEquals(120_005_000L, plan.availableAt(120_004_000L, 1));
+    assertEquals(Double.MAX_VALUE, plan.available(120_005_000L));
+    plan.spend(0, 3);
+    plan.refund(0, 2);
+    WeightBudget limited = new WeightBudget(5, 0, 0);
+    limited.spend(0, 5);
+    limited.refund(0, 4); // a 400: the provider counted 1 of the 5 reserved
+    assertEquals(4, limited.available(1_000));
   }
 
   @Test
