@@ -156,13 +156,15 @@ class WeatherClientTest {
     WeatherSupply supply = supply(oneFailure);
     WeatherCache cache = new WeatherCache(supply, 1000);
     WeatherCell tooFarAhead = cell(52.5, 13.4, TODAY.plusDays(40));
-    List<WeatherCell> good = List.of(cell(52.52, 13.41, TODAY), cell(48.85, 2.35, TODAY), cell(40.42, -3.70, TODAY),
-        cell(45.52, 13.41, TODAY.minusDays(1)));
+    // days that are over: their hours are final, and so kept (a day not over would be asked again)
+    LocalDate yesterday = TODAY.minusDays(1);
+    List<WeatherCell> good = List.of(cell(52.52, 13.41, yesterday), cell(48.85, 2.35, yesterday),
+        cell(40.42, -3.70, yesterday), cell(45.52, 13.41, TODAY.minusDays(2)));
     List<WeatherCell> batch = new ArrayList<>(List.of(tooFarAhead));
     batch.addAll(good);
 
     WeatherCache.Lookup lookup = cache.lookup(batch);
-    assertEquals(3, admin.calls(), "the refused day 1 (no retry), today's 3 cells 1, yesterday 1");
+    assertEquals(3, admin.calls(), "the refused day 1 (no retry), yesterday's 3 cells 1, the day before 1");
     assertEquals(Set.copyOf(good), lookup.weather().keySet());
     assertEquals(Map.of(), lookup.failed());
     String reason = lookup.missing().get(tooFarAhead);
@@ -277,7 +279,8 @@ class WeatherClientTest {
   void twoTasksNeedingTheSameCellsAtOnceCauseOneRequest() throws Exception {
     admin.fault("kind=delay&ms=400&count=1");
     WeatherCache cache = new WeatherCache(supply(settings), 1000);
-    List<WeatherCell> cells = List.of(cell(50.1, 8.7, TODAY), cell(50.2, 8.8, TODAY));
+    // yesterday's hours are final, and so kept: today's would be asked again until the day is over
+    List<WeatherCell> cells = List.of(cell(50.1, 8.7, TODAY.minusDays(1)), cell(50.2, 8.8, TODAY.minusDays(1)));
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService tasks = Executors.newFixedThreadPool(2);
     try {
@@ -328,5 +331,15 @@ class WeatherClientTest {
           .direct(List.of(cell(45.0, 7.0, TODAY)), new HashMap<>());
       assertEquals("HTTP 401: API key required. Please add &apikey= to the URL.", without.failed().get(cell(45.0, 7.0, TODAY)));
     }
+  }
+
+  @Test
+  void aDayNotOverIsProvisionalAndAskedAgainNotKept() throws Exception {
+    WeatherCache cache = new WeatherCache(supply(settings), 1000);
+    WeatherCell today = cell(50.1, 8.7, TODAY);
+    WeatherCache.Lookup lookup = cache.lookup(List.of(today));
+    assertEquals(WeatherEnrichment.PROVISIONAL, status(row(lookup, today)));
+    cache.lookup(List.of(today));
+    assertEquals(2, stats().get("calls").asInt(), "the forecast of a day not over may still change");
   }
 }
