@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The weather within a provider that limits as Open-Meteo does, scaled down with the fleet: 20 weight units a
  * minute against a fleet that needs about five times that. silver-locations --available-now waits for the
  * budget, never gets a 429, never passes the minute's limit, and ends with every ping's weather; a second run
- * meanwhile is refused; a rebuild and a backfill cost nothing more; a 14-day backfill of one unit costs at most
+ * meanwhile is refused; a rebuild, a backfill and weather_at in the sql job cost nothing more; a 14-day backfill of one unit costs at most
  * its distinct cells. The server's values encode the hour and the latitude asked: every row is checked.
  */
 @ExtendWith(LocalStackExtension.class)
@@ -106,7 +106,10 @@ class WeatherQuotaIT {
       stack.submit(env, "silver-locations", "--backfill-weather");
       assertEquals(pings, spark.read().format("delta").load(ROOT + "/silver/locations_enriched")
           .filter("weather_status = 'ok'").count());
-      assertEquals(0.0, admin.stats().get("weight").asDouble(), "the rebuild and the backfill fetched nothing");
+      Command.Result sql = stack.submit(env, "sql", "SELECT count(*) AS answered FROM silver.locations_enriched "
+          + "WHERE weather_at(lat, lon, event_time).temperature_c = temperature_c", "--format", "csv");
+      assertEquals("answered\n" + pings, sql.out().strip(), sql::toString);
+      assertEquals(0.0, admin.stats().get("weight").asDouble(), "the rebuild, the backfill and weather_at fetched nothing");
     }
   }
 
