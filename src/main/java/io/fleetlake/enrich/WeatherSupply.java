@@ -197,9 +197,9 @@ public final class WeatherSupply {
         try {
           Map<WeatherCell, DayWeather> answer = client.fetch(group, request);
           // a retried request may have been counted by the provider at each try
-          double more = (client.counters().retries() - retriesBefore) * weight;
-          budget.spend(clock.millis(), more);
-          f.weight += weight + more;
+          double counted = (1 + client.counters().retries() - retriesBefore) * weight;
+          budget.settle(now, weight, clock.millis(), counted);
+          f.weight += counted;
           Instant at = clock.instant();
           for (DayWeather day : answer.values()) {
             WeatherHourlyTable.Fetched got = new WeatherHourlyTable.Fetched(day, group.archive(), at);
@@ -214,10 +214,10 @@ public final class WeatherSupply {
             cap = WeatherClient.MAX_LOCATIONS; // past the narrowed-down request: whole requests again
           }
         } catch (WeatherClient.RateLimitedException e) {
-          budget.refund(now, weight); // a refused request counts nothing
+          budget.settle(now, weight, clock.millis(), 0); // a refused request counts nothing
           budget.refused(clock.millis(), e.reason); // the provider counts more than we did: wait for its window
         } catch (WeatherClient.RejectedException e) {
-          budget.refund(now, weight - 1); // a 400 counts 1
+          budget.settle(now, weight, clock.millis(), 1); // a 400 counts 1
           f.weight += 1;
           if (e.aboutALocation && n > 1) {
             // one location is at fault: smaller requests until it is alone, the others answered

@@ -109,9 +109,23 @@ public final class WeightBudget {
     spent.addLast(new Spent(nowMs, weight));
   }
 
-  /** Gives back part of what was spent at {@code atMs}: the provider counted less (a 429 nothing, a 400 one). */
-  public synchronized void refund(long atMs, double weight) {
-    spent.addLast(new Spent(atMs, -weight));
+  /**
+   * Replaces a reservation with what the provider counted, when it counted it: Open-Meteo adds a request's
+   * weight once its answer is built (a 429 adds nothing, a 400 one), so a request reserved at the end of one
+   * of its minutes may count in the next; counted at the answer, every minute of the provider's holds what
+   * this budget allowed.
+   */
+  public synchronized void settle(long reservedAtMs, double reserved, long countedAtMs, double counted) {
+    for (java.util.Iterator<Spent> it = spent.descendingIterator(); it.hasNext(); ) {
+      Spent s = it.next();
+      if (s.atMs() == reservedAtMs && s.weight() == reserved) {
+        it.remove();
+        break;
+      }
+    }
+    if (counted > 0) {
+      spent.addLast(new Spent(countedAtMs, counted));
+    }
   }
 
   /**

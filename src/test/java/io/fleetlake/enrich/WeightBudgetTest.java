@@ -47,12 +47,14 @@ class WeightBudgetTest {
     assertEquals(0, plan.available(120_004_000L), "the provider said stop: whatever our limits say");
     assertEquals(120_005_000L, plan.availableAt(120_004_000L, 1));
     assertEquals(Double.MAX_VALUE, plan.available(120_005_000L));
-    plan.spend(0, 3);
-    plan.refund(0, 2);
     WeightBudget limited = new WeightBudget(5, 0, 0);
     limited.spend(0, 5);
-    limited.refund(0, 4); // a 400: the provider counted 1 of the 5 reserved
-    assertEquals(4, limited.available(1_000));
+    limited.settle(0, 5, 2_000, 1); // a 400: the provider counted 1 of the 5 reserved, when it answered
+    assertEquals(4, limited.available(3_000));
+    limited.spend(3_000, 4);
+    limited.settle(3_000, 4, 59_500, 4); // a slow answer: counted in the provider's minute it came back in
+    assertEquals(1, limited.available(62_500), "the 1 counted at 2 s has left the minute, the 4 at 59.5 s not");
+    assertEquals(119_500, limited.availableAt(62_500, 5));
   }
 
   @Test
