@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * silver-locations: batch 0: 11,635 bronze rows → 11,520 new pings (115 duplicates), 0 neighbours recomputed,
- *   weather: 1,212 cell-days fetched in 3 requests (weight 1,212), 0 pending, 0 failed; 0 earlier rows'
+ *   weather: 0 cell-days from the lake, 1,212 locations fetched in 3 requests (weight 1,212), 0 pending, 0 failed; 0 earlier rows'
  *   weather changed, 0 still pending; 0 earlier pings given their unit; 41.2 s
  * </pre>
  */
@@ -94,11 +94,11 @@ final class SilverLocationsJob implements StreamingJob {
           LocationsEnriched.Summary s = silver.upsert(batch, deadline, out);
           WeatherClient.Counters after = supply.counters();
           out.printf("silver-locations: batch %d: %,d bronze rows → %,d new pings (%,d duplicates), %,d neighbours "
-                  + "recomputed, weather: %,d cell-days from the lake, %,d fetched in %,d requests (weight %,.0f), "
+                  + "recomputed, weather: %,d cell-days from the lake, %,d locations fetched in %,d requests (weight %,.0f), "
                   + "%,d pending, %,d failed; %,d earlier rows' weather changed, %,d still pending or failed, %,d "
                   + "cell-days made final; %,d earlier pings given their unit; %.1f s%n",
               id, s.rowsIn(), s.inserted(), s.duplicates(), s.recomputed(),
-              s.supplied().held().size(), after.locations() - before.locations(), after.calls() - before.calls(),
+              s.supplied().fromLake(), after.locations() - before.locations(), after.calls() - before.calls(),
               after.weight() - before.weight(), s.supplied().pending().size(), s.supplied().failed().size(),
               s.weather().changed(), s.weather().stillPending(), s.weather().finalised(), s.unitsDescribed(),
               (System.nanoTime() - start) / 1e9);

@@ -32,9 +32,9 @@ public final class WeatherSupply {
 
   /** What became of the keys asked: held (now in the table), refused for good (400), failed now, or pending. */
   public record Outcome(Set<WeatherCell> held, Map<WeatherCell, String> missing, Map<WeatherCell, String> failed,
-                        Set<WeatherCell> pending, double weight, int requests) {
+                        Set<WeatherCell> pending, double weight, int requests, int fromLake) {
     public static Outcome none() {
-      return new Outcome(Set.of(), Map.of(), Map.of(), Set.of(), 0, 0);
+      return new Outcome(Set.of(), Map.of(), Map.of(), Set.of(), 0, 0, 0);
     }
   }
 
@@ -93,11 +93,12 @@ public final class WeatherSupply {
       }
     }
     Set<WeatherCell> held = new HashSet<>(table.held(spark, wanted));
+    int fromLake = held.size();
     wanted.removeAll(held);
     Fetching fetching = fetch(spark, table, wanted, false, wait, out);
     held.addAll(fetching.written);
     missing.putAll(fetching.missing);
-    return new Outcome(held, missing, fetching.failed, fetching.pending, fetching.weight, fetching.requests);
+    return new Outcome(held, missing, fetching.failed, fetching.pending, fetching.weight, fetching.requests, fromLake);
   }
 
   /**
@@ -127,7 +128,7 @@ public final class WeatherSupply {
     Fetching f = fetch(null, null, keys, false, Duration.ZERO, System.out);
     f.unwritten.forEach(got -> into.put(got.day().cell(),
         new DayWeather(got.day().cell(), got.day().hours(), got.provisional())));
-    return new Outcome(into.keySet(), f.missing, f.failed, f.pending, f.weight, f.requests);
+    return new Outcome(into.keySet(), f.missing, f.failed, f.pending, f.weight, f.requests, 0);
   }
 
   /** The provider's today (UTC), on this supply's clock. */
