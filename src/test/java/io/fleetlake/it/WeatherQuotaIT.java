@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The weather within a provider that limits as Open-Meteo does, scaled down with the fleet: 20 weight units a
- * minute against a fleet that needs about five times that. silver-locations --available-now waits for the
+ * The weather within a provider that limits as Open-Meteo does, scaled down with the fleet: 30 weight units a
+ * minute against a fleet that needs about six times that. silver-locations --available-now waits for the
  * budget, never gets a 429, never passes the minute's limit, and ends with every ping's weather; a second run
  * meanwhile is refused; a rebuild, a backfill and weather_at in the sql job cost nothing more; a 14-day backfill of one unit costs at most
  * its distinct cells. The server's values encode the hour and the latitude asked: every row is checked.
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalStackExtension.class)
 class WeatherQuotaIT {
   private static final String ROOT = "s3a://fleet-lake/weather-quota-it";
-  private static final int PER_MINUTE = 20;
+  private static final int PER_MINUTE = 30;
   /** weather.grid-degrees' default. */
   private static final double GRID = 0.25;
 

@@ -21,7 +21,8 @@ public final class TestStack implements AutoCloseable {
   public static final Map<String, String> SECRETS = Map.of(
       Secrets.S3_ACCESS_KEY, "itAccessKeyQ7731",
       Secrets.S3_SECRET_KEY, "itSecretKey/Zp9x2",
-      Secrets.POSTGRES_PASSWORD, "itPgPassw0rdK4");
+      Secrets.POSTGRES_PASSWORD, "itPgPassw0rdK4",
+      Secrets.WEATHER_API_KEY, "itWeatherKey+Hv83");
 
   private final Path overlay;
   private final Settings settings;
