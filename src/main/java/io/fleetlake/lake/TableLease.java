@@ -95,7 +95,7 @@ public final class TableLease implements AutoCloseable {
 
   static final String THREAD_NAME = "fleetlake-lease";
   /** Reads of a lease that a heartbeat rewrote during each of them before giving up. */
-  private static final int REREADS = 5;
+  private static final int REREADS = 12;
   private static final String UNKNOWN = "unknown";
   private static final String PROCESS_SPACE = processSpace();
   private static final Logger LOG = LoggerFactory.getLogger(TableLease.class);
@@ -495,6 +495,15 @@ public final class TableLease implements AutoCloseable {
     }
   }
 
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted while reading a lease"));
+    }
+  }
+
   /** The lease at {@code path}, if there is one; an unreadable one as {@link Holder#unknown()}. */
   static Optional<Holder> read(FileSystem fs, Path path, Duration unreadableTtl) {
     byte[] bytes;
@@ -509,6 +518,8 @@ public final class TableLease implements AutoCloseable {
         return unreadable(fs, path, unreadableTtl);
       } catch (IOException e) {
         if (rewrittenWhileOpening(e) && attempt < REREADS) {
+          // a short, jittered pause: another try at once can land in the next rewrite's window as well
+          pause(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 25) * attempt);
           continue;
         }
         throw new UncheckedIOException("cannot read the lease " + path + ": " + e.getMessage(), e);
