@@ -53,14 +53,15 @@ import org.apache.spark.sql.streaming.Trigger;
 final class BenchJob implements Job {
   static final String USAGE = """
       Usage: bench [--units 60] [--days 2] [--scale 1,4,16] [--trigger-seconds S] [--follow-seconds 240]
-                   [--speedup 60] [--out target/bench/result.json] [--keep] [--config FILE]
+                   [--speedup 60] [--backfill-days 14] [--out target/bench/result.json] [--keep] [--config FILE]
         Against the local stack (scripts/local-stack up): for every --scale s, a fleet of s × --units units over
         --days days is simulated into a throwaway topic, Postgres database and lake (bench/<run>/ beside the
         lake root: the real ones are never touched), copied raw from Kafka to Parquet (the baseline), then run
         through ingest-locations, poll-sources, silver-dimensions, silver-locations and gold, what is there then
         exit. Then a fleet of --units is followed live (the simulator's --follow, --speedup simulated seconds
         per second) for --follow-seconds, ingest reading Kafka every --trigger-seconds (default: the configured
-        fleetlake.streaming.trigger-interval). Prints P1–P7 against their
+        fleetlake.streaming.trigger-interval). Between the two, a history of --backfill-days of 4 units at once
+        measures what a backfill weighs at the weather provider. Prints P1–P7 against their
         goals and writes every figure, the machine, the versions and the settings to --out (JSON). A warm-up
         fleet goes first, unmeasured, so that the first scale does not pay for the JVM's start.""";
 
@@ -120,6 +121,7 @@ final class BenchJob implements Job {
     Duration trigger = Duration.ofSeconds(args.intValue("--trigger-seconds",
         (int) context.settings().streaming().triggerInterval().toSeconds(), 1));
     int followSeconds = args.intValue("--follow-seconds", 240, 0);
+    int backfillDays = args.intValue("--backfill-days", 14, 1);
     double speedup = args.percent("--speedup", 60);
     Path output = Path.of(args.text("--out", "target/bench/result.json"));
     boolean keep = args.flag("--keep");
@@ -158,8 +160,8 @@ final class BenchJob implements Job {
       }
       FleetRun backfill;
       try (BenchEnvironment environment = BenchEnvironment.create(spark, settings, runId, "backfill", Map.of(), keep)) {
-        out.println("bench: a 14-day history of 4 units at once: the weight a backfill costs");
-        backfill = fleet(spark, environment, 0, options(4, 14), weather, out);
+        out.println("bench: a " + backfillDays + "-day history of 4 units at once: the weight a backfill costs");
+        backfill = fleet(spark, environment, 0, options(4, backfillDays), weather, out);
       }
       FollowRun follow = null;
       if (followSeconds > 0) {
@@ -169,7 +171,7 @@ final class BenchJob implements Job {
         }
       }
       double[] fit = fit(fleets);
-      BenchReport report = report(fleets, backfill, fit, poll, follow, trigger, settings);
+      BenchReport report = report(fleets, backfill, backfillDays, fit, poll, follow, trigger, settings);
       report.put("run", Map.of("id", runId, "started", started.toString(), "seconds",
           Duration.between(started, Instant.now()).toSeconds()));
       report.put("machine", machine());
@@ -512,7 +514,7 @@ final class BenchJob implements Job {
     public void onQueryTerminated(QueryTerminatedEvent event) {}
   }
 
-  private static BenchReport report(List<FleetRun> fleets, FleetRun backfill, double[] fit, PollRun poll, FollowRun follow,
+  private static BenchReport report(List<FleetRun> fleets, FleetRun backfill, int backfillDays, double[] fit, PollRun poll, FollowRun follow,
                                     Duration trigger, Settings settings) {
     BenchReport report = new BenchReport();
     FleetRun largest = fleets.get(fleets.size() - 1);
@@ -526,7 +528,7 @@ final class BenchJob implements Job {
     report.add("P3", "provider weight ÷ distinct (cell, day) keys" + at, largest.weather().weight() / largest.weatherKeys(),
         Goal.AT_MOST, 1.0, 0, String.format("weight %,.0f in %,d requests for %,d keys; %,d location-days asked",
             largest.weather().weight(), largest.weather().calls(), largest.weatherKeys(), largest.weather().locationDays()));
-    report.add("P3", "provider weight ÷ distinct (cell, day) keys, a 14-day backfill of 4 units",
+    report.add("P3", "provider weight ÷ distinct (cell, day) keys, a " + backfillDays + "-day backfill of 4 units",
         backfill.weather().weight() / backfill.weatherKeys(), Goal.AT_MOST, 0.25, 0,
         String.format("weight %,.0f for %,d keys: a cell's days share one location entry", backfill.weather().weight(),
             backfill.weatherKeys()));
