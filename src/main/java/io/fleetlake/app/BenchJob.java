@@ -311,7 +311,6 @@ final class BenchJob implements Job {
   }
 
   /** The distinct (cell, day) keys the pings of silver needed: the fewest weather answers that could serve them. */
-  /** The distinct (cell, day) keys of silver's pings. */
   private static Set<WeatherCell> weatherKeys(SparkSession spark, String silver, double grid) {
     Set<WeatherCell> keys = new HashSet<>();
     Iterator<Row> rows = spark.read().format("delta").load(silver)
