@@ -22,12 +22,17 @@ public final class EmrSteps {
 
   static final String USAGE = """
       Usage: scripts/emr-submit --jar s3://BUCKET/…/fleetlake.jar --config s3://BUCKET/…/emr.conf
+                                [--driver-memory 2g] [--executor-memory 4g] [--executor-cores 2]
+                                [--num-executors 2] [--conf spark.name=value]…
                                 [--cluster-id j-… --run] [--out FILE] [JOB[:streaming|:scheduled]]…
         Prints the JSON of `aws emr add-steps --cluster-id j-… --steps file://FILE`, one step per JOB (default:
         run-all catalog). run-all, ingest-locations, silver-dimensions, silver-locations and gold are long-running
         streaming steps (JOB:scheduled: an --available-now step instead); poll-sources, maintain, catalog,
         train-model and report are --available-now steps to submit on a schedule. Each step is
-        spark-submit --deploy-mode cluster --files <config> <jar> <job> --config <config's file name>.
+        spark-submit --deploy-mode cluster --files <config> <resources> <jar> <job> --config <config's file name>.
+        Resources go to spark-submit, where they beat EMR's spark-defaults (set in the config they would come too
+        late): every step gets the driver's and executors' memory and cores; a streaming step also its
+        --num-executors with dynamic allocation off, a scheduled step the cluster's dynamic allocation.
         --out FILE also writes it to FILE; --run submits it with the AWS CLI (needs --cluster-id and `aws`).
         Delta on S3 allows one writing driver per table: a job is refused next to a streaming step that writes
         the same tables (run-all runs every streaming job, and maintains the tables itself).""";
@@ -35,12 +40,64 @@ public final class EmrSteps {
   /** One step. */
   record Step(String name, List<String> args) {}
 
+  /**
+   * What each step asks YARN for, as spark-submit options: EMR's spark-defaults set executor memory and cores and
+   * turn dynamic allocation on, and a setting fleetlake applies inside the driver comes after them (and after the
+   * driver's JVM started), so only spark-submit's own options apply.
+   *
+   * @param executors a streaming step's fixed executor count (dynamic allocation off: releasing executors between
+   *     micro-batches pays their start-up again on the next trigger); scheduled steps keep the cluster's dynamic
+   *     allocation
+   * @param conf further {@code spark.*} settings for every step, as {@code key=value}
+   */
+  record Resources(String driverMemory, String executorMemory, int executorCores, int executors, List<String> conf) {
+    static final Resources DEFAULT = new Resources("2g", "4g", 2, 2, List.of());
+
+    Resources {
+      requireMemory("--driver-memory", driverMemory);
+      requireMemory("--executor-memory", executorMemory);
+      if (executorCores < 1) {
+        fail("--executor-cores " + executorCores + ": at least 1");
+      }
+      if (executors < 1) {
+        fail("--num-executors " + executors + ": at least 1");
+      }
+      for (String setting : conf) {
+        if (!setting.matches("spark\\.[A-Za-z0-9._-]+=.*")) {
+          fail("--conf " + setting + ": a Spark setting as spark.name=value");
+        }
+      }
+      conf = List.copyOf(conf);
+    }
+
+    List<String> options(boolean streaming) {
+      List<String> options = new ArrayList<>(List.of("--driver-memory", driverMemory, "--executor-memory", executorMemory,
+          "--executor-cores", Integer.toString(executorCores)));
+      if (streaming) {
+        options.addAll(List.of("--num-executors", Integer.toString(executors), "--conf", "spark.dynamicAllocation.enabled=false"));
+      }
+      conf.forEach(setting -> options.addAll(List.of("--conf", setting)));
+      return options;
+    }
+
+    /** Spark's sizes (JavaUtils.byteStringAs): a number and a unit; without one YARN reads MiB, a trap. */
+    private static void requireMemory(String option, String value) {
+      if (value == null || !value.matches("(?i)[1-9][0-9]*(k|m|g|t)b?")) {
+        fail(option + " " + value + ": a size such as 512m or 4g");
+      }
+    }
+  }
+
   private EmrSteps() {}
 
   /**
    * @param jobs job names, each optionally suffixed :streaming or :scheduled (poll-sources can be either)
    */
   static List<Step> steps(String jar, String config, List<String> jobs) {
+    return steps(jar, config, jobs, Resources.DEFAULT);
+  }
+
+  static List<Step> steps(String jar, String config, List<String> jobs, Resources resources) {
     requireS3("--jar", jar, ".jar");
     requireS3("--config", config, ".conf");
     String configName = config.substring(config.lastIndexOf('/') + 1);
@@ -62,6 +119,7 @@ public final class EmrSteps {
         fail(job + " is given twice: two drivers would write the same tables");
       }
       List<String> args = new ArrayList<>(List.of("spark-submit", "--deploy-mode", "cluster", "--files", config));
+      args.addAll(resources.options(streaming));
       if (streaming) {
         // a failed driver is restarted and resumes from its checkpoints; four failures within an hour end the step
         args.addAll(List.of("--conf", "spark.yarn.maxAppAttempts=4", "--conf", "spark.yarn.am.attemptFailuresValidityInterval=1h"));
@@ -154,6 +212,12 @@ public final class EmrSteps {
     String jar = null;
     String config = null;
     List<String> jobs = new ArrayList<>();
+    Resources d = Resources.DEFAULT;
+    String driverMemory = d.driverMemory();
+    String executorMemory = d.executorMemory();
+    String executorCores = Integer.toString(d.executorCores());
+    String executors = Integer.toString(d.executors());
+    List<String> conf = new ArrayList<>();
     try {
       for (int i = 0; i < argv.size(); i++) {
         String arg = argv.get(i);
@@ -164,6 +228,11 @@ public final class EmrSteps {
           }
           case "--jar" -> jar = value(argv, ++i, arg);
           case "--config" -> config = value(argv, ++i, arg);
+          case "--driver-memory" -> driverMemory = value(argv, ++i, arg);
+          case "--executor-memory" -> executorMemory = value(argv, ++i, arg);
+          case "--executor-cores" -> executorCores = value(argv, ++i, arg);
+          case "--num-executors" -> executors = value(argv, ++i, arg);
+          case "--conf" -> conf.add(value(argv, ++i, arg));
           default -> {
             if (arg.startsWith("-")) {
               fail("unknown option " + arg);
@@ -172,12 +241,21 @@ public final class EmrSteps {
           }
         }
       }
-      out.print(json(steps(jar, config, jobs.isEmpty() ? DEFAULT_JOBS : jobs)));
+      Resources resources = new Resources(driverMemory, executorMemory, count("--executor-cores", executorCores),
+          count("--num-executors", executors), conf);
+      out.print(json(steps(jar, config, jobs.isEmpty() ? DEFAULT_JOBS : jobs, resources)));
       return 0;
     } catch (IllegalArgumentException e) {
       err.println("emr-submit: " + e.getMessage() + "\n\n" + USAGE);
       return 2;
     }
+  }
+
+  private static int count(String option, String value) {
+    if (!value.matches("[0-9]{1,4}")) {
+      fail(option + " " + value + ": a whole number");
+    }
+    return Integer.parseInt(value);
   }
 
   private static String value(List<String> argv, int i, String option) {

@@ -2,8 +2,11 @@ package io.fleetlake.lake;
 
 import io.fleetlake.config.S3Settings;
 import io.fleetlake.config.Settings;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -17,6 +20,10 @@ public final class SparkSessions {
   private static final String S3A = "spark.hadoop.fs.s3a.";
   private static final String HADOOP_ACCESS_KEY = "fs.s3a.access.key";
   private static final String HADOOP_SECRET_KEY = "fs.s3a.secret.key";
+  /** Read when the driver's JVM or its YARN container is launched, before any application code runs. */
+  private static final Set<String> DRIVER_LAUNCH = Set.of("spark.driver.memory", "spark.driver.cores",
+      "spark.driver.memoryOverhead", "spark.driver.extraJavaOptions", "spark.driver.defaultJavaOptions",
+      "spark.driver.extraClassPath", "spark.driver.extraLibraryPath", "spark.submit.deployMode", "spark.master");
   private SparkSessions() {}
 
   public static SparkSession create(Settings settings, String jobName) {
@@ -27,6 +34,9 @@ public final class SparkSessions {
    * @param base Spark settings already decided (spark-submit's, or a test's master)
    */
   public static SparkSession create(Settings settings, String jobName, SparkConf base) {
+    for (String warning : unapplied(settings, base)) {
+      System.err.println("fleetlake: warning: " + warning);
+    }
     SparkSession spark = SparkSession.builder().config(configure(settings, jobName, base)).getOrCreate();
     // The keys go to the Hadoop configuration, never into the SparkConf: Spark logs SparkConf values at
     // DEBUG without redaction. Tasks get the Hadoop configuration with the job, so executors see them too.
@@ -39,6 +49,26 @@ public final class SparkSessions {
     SparkConf conf = base.clone();
     defaults(settings, jobName).forEach(conf::setIfMissing);
     return conf;
+  }
+
+  /**
+   * The settings of {@code fleetlake.spark.conf} that will not take effect, each with what to do instead: those
+   * that size or launch the driver's JVM (running by the time fleetlake reads its config), and those that
+   * spark-submit or spark-defaults.conf set first (on EMR the cluster's spark-defaults set executor memory and
+   * cores and dynamic allocation). Keys only: a value may be a credential.
+   */
+  static List<String> unapplied(Settings settings, SparkConf base) {
+    List<String> warnings = new ArrayList<>();
+    settings.spark().conf().forEach((key, value) -> {
+      if (DRIVER_LAUNCH.contains(key)) {
+        warnings.add("fleetlake.spark.conf sets " + key + ", but the driver's JVM is running already; give it to "
+            + "spark-submit (--driver-memory, --conf " + key + "=…; scripts/emr-submit does so for each step)");
+      } else if (base.contains(key) && !base.get(key).equals(value)) {
+        warnings.add("fleetlake.spark.conf's " + key + " is not applied: spark-submit or spark-defaults.conf (on EMR, the "
+            + "cluster's) set it first; give it to spark-submit as --conf " + key + "=… (scripts/emr-submit --conf)");
+      }
+    });
+    return warnings;
   }
 
   /** Sets the static S3 keys unless keys are configured already (spark-submit --conf, core-site.xml). */

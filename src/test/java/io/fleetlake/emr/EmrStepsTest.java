@@ -1,6 +1,7 @@
 package io.fleetlake.emr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,9 +75,12 @@ public class EmrStepsTest {
   void theDefaultStepsAreRunAllAndTheCatalog() throws Exception {
     List<List<String>> steps = assertValidSteps(print("--jar", JAR, "--config", CONFIG));
     assertEquals(List.of("spark-submit", "--deploy-mode", "cluster", "--files", CONFIG,
+        "--driver-memory", "2g", "--executor-memory", "4g", "--executor-cores", "2",
+        "--num-executors", "2", "--conf", "spark.dynamicAllocation.enabled=false",
         "--conf", "spark.yarn.maxAppAttempts=4", "--conf", "spark.yarn.am.attemptFailuresValidityInterval=1h",
         JAR, "run-all", "--config", "emr.conf"), steps.get(0));
     assertEquals(List.of("spark-submit", "--deploy-mode", "cluster", "--files", CONFIG,
+        "--driver-memory", "2g", "--executor-memory", "4g", "--executor-cores", "2",
         JAR, "catalog", "--config", "emr.conf", "--available-now"), steps.get(1));
     assertEquals(2, steps.size());
   }
@@ -99,6 +103,44 @@ public class EmrStepsTest {
     List<List<String>> steps = assertValidSteps(print("--jar", JAR, "--config", CONFIG, "run-all:scheduled", "maintain", "catalog"));
     assertEquals(List.of("run-all", "maintain", "catalog"), steps.stream().map(a -> a.get(a.indexOf(JAR) + 1)).toList());
     steps.forEach(args -> assertEquals("--available-now", args.get(args.size() - 1)));
+  }
+
+  /**
+   * EMR's spark-defaults set executor memory and cores and dynamic allocation; only spark-submit's options beat
+   * them, so every step carries its resources, before the jar (after it they would be the job's arguments).
+   */
+  @Test
+  void eachStepCarriesItsResourcesAsSparkSubmitOptions() throws Exception {
+    List<List<String>> steps = assertValidSteps(print("--jar", JAR, "--config", CONFIG, "--driver-memory", "3G",
+        "--executor-memory", "6g", "--executor-cores", "4", "--num-executors", "5",
+        "--conf", "spark.executor.memoryOverhead=1g", "run-all", "train-model"));
+    List<String> streaming = steps.get(0).subList(0, steps.get(0).indexOf(JAR));
+    List<String> scheduled = steps.get(1).subList(0, steps.get(1).indexOf(JAR));
+    for (List<String> options : List.of(streaming, scheduled)) {
+      assertEquals("3G", options.get(options.indexOf("--driver-memory") + 1), options::toString);
+      assertEquals("6g", options.get(options.indexOf("--executor-memory") + 1), options::toString);
+      assertEquals("4", options.get(options.indexOf("--executor-cores") + 1), options::toString);
+      assertTrue(options.contains("spark.executor.memoryOverhead=1g"), options::toString);
+    }
+    assertEquals("5", streaming.get(streaming.indexOf("--num-executors") + 1));
+    assertTrue(streaming.contains("spark.dynamicAllocation.enabled=false"), "a stream keeps its executors");
+    assertFalse(scheduled.contains("--num-executors"), "a scheduled step scales with the cluster's dynamic allocation");
+    assertFalse(String.join(" ", scheduled).contains("dynamicAllocation"), scheduled::toString);
+  }
+
+  @Test
+  void resourcesThatSparkWouldMisreadAreRefused() {
+    for (List<String> wrong : List.of(List.of("--executor-memory", "4096"), List.of("--driver-memory", "2 g"),
+        List.of("--executor-memory", "0g"), List.of("--executor-cores", "0"), List.of("--num-executors", "two"),
+        List.of("--conf", "dynamicAllocation=false"), List.of("--conf", "spark.executor.memory"))) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      List<String> argv = new ArrayList<>(List.of("--jar", JAR, "--config", CONFIG));
+      argv.addAll(wrong);
+      assertEquals(2, EmrSteps.run(argv, new PrintStream(new ByteArrayOutputStream()),
+          new PrintStream(err, true, StandardCharsets.UTF_8)), wrong::toString);
+      assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("emr-submit: " + wrong.get(0) + " " + wrong.get(1) + ": "),
+          err::toString);
+    }
   }
 
   @Test

@@ -2,14 +2,17 @@ package io.fleetlake.lake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetlake.config.Settings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SparkSessionsTest {
   private final Settings local = Settings.load(List.of(Path.of("conf/local.conf")),
@@ -40,6 +43,24 @@ class SparkSessionsTest {
     assertEquals("64", conf.get("spark.sql.shuffle.partitions"));
     assertEquals("http://127.0.0.1:9000", conf.get("spark.hadoop.fs.s3a.endpoint"));
     assertFalse(conf.contains("spark.hadoop.fs.s3a.secret.key"), "Spark logs its conf at DEBUG: no keys in it");
+  }
+
+  /** EMR's spark-defaults set executor memory and cores; a driver's memory is fixed when its JVM starts. */
+  @Test
+  void settingsThatCannotApplyAreNamedWithWhereToGiveThem(@TempDir Path dir) throws Exception {
+    Path overlay = Files.writeString(dir.resolve("resources.conf"), """
+        fleetlake.spark.conf { "spark.executor.memory" = "4g", "spark.driver.memory" = "2g", "spark.executor.cores" = 2 }
+        """);
+    Settings withResources = Settings.load(List.of(Path.of("conf/local.conf"), overlay), Map.of());
+    SparkConf sparkDefaults = new SparkConf(false).set("spark.executor.memory", "9486M").set("spark.executor.cores", "2");
+    List<String> warnings = SparkSessions.unapplied(withResources, sparkDefaults);
+    assertEquals(2, warnings.size(), warnings::toString);
+    assertTrue(warnings.stream().anyMatch(w -> w.startsWith("fleetlake.spark.conf sets spark.driver.memory, but the "
+        + "driver's JVM is running already; give it to spark-submit")), warnings::toString);
+    assertTrue(warnings.stream().anyMatch(w -> w.startsWith("fleetlake.spark.conf's spark.executor.memory is not "
+        + "applied: spark-submit or spark-defaults.conf")), warnings::toString);
+    assertFalse(String.join(" ", warnings).contains("9486M"), "keys only: a value may be a credential");
+    assertEquals(List.of(), SparkSessions.unapplied(local, sparkDefaults));
   }
 
   @Test
