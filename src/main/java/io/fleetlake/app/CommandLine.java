@@ -10,7 +10,8 @@ import java.util.Optional;
  * Options common to every job may stand anywhere; whatever else follows the job's name is the job's own.
  */
 record CommandLine(
-    Optional<String> job, List<Path> configFiles, boolean availableNow, boolean printConfig, boolean help, List<String> jobArgs) {
+    Optional<String> job, List<Path> configFiles, boolean availableNow, boolean printConfig, boolean help, boolean version,
+    List<String> jobArgs) {
 
   static CommandLine parse(String... args) {
     String job = null;
@@ -19,6 +20,7 @@ record CommandLine(
     boolean availableNow = false;
     boolean printConfig = false;
     boolean help = false;
+    boolean version = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -31,6 +33,7 @@ record CommandLine(
         case "--available-now" -> availableNow = true;
         case "--print-config" -> printConfig = true;
         case "--help", "-h" -> help = true;
+        case "--version" -> version = true;
         default -> {
           if (arg.startsWith("--config=")) {
             configFiles.add(Path.of(arg.substring("--config=".length())));
@@ -42,7 +45,7 @@ record CommandLine(
         }
       }
     }
-    return new CommandLine(Optional.ofNullable(job), List.copyOf(configFiles), availableNow, printConfig, help,
+    return new CommandLine(Optional.ofNullable(job), List.copyOf(configFiles), availableNow, printConfig, help, version,
         List.copyOf(jobArgs));
   }
 }

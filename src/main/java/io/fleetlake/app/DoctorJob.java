@@ -46,6 +46,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * answers in seconds, and within ~10 s per unreachable server.
  *
  * <pre>
+ * info  runtime   Spark 3.5.7, Scala 2.12.18, Delta 3.3.3 (from …/fleetlake.jar), Hadoop 3.3.4, Java 17.0.13; the jar: fleetlake 0.1.0 (built …) for …
  * OK    s3        http://127.0.0.1:9000                     bucket fleet-lake: credentials accepted; lake root s3a://fleet-lake/lake not written yet
  * OK    kafka     127.0.0.1:9092                            1 broker; topic fleet.locations: 3 partitions
  * FAIL  postgres  jdbc:postgresql://127.0.0.1:5432/fleet    password authentication failed for user "fleet" (password from environment variable FLEETLAKE_POSTGRES_PASSWORD)
@@ -63,6 +64,8 @@ final class DoctorJob implements Job {
       throw new UsageException("doctor takes no arguments, got " + context.args());
     }
     Settings settings = context.settings();
+    // what actually loaded, first: on a cluster the answer to "why does Delta throw NoSuchMethodError"
+    RuntimeVersions.loaded().compare(BuildInfo.current()).forEach(context.out()::println);
     List<CheckResult> results = new ArrayList<>();
     List<Supplier<CheckResult>> checks = List.of(() -> checkLake(settings), () -> checkKafka(settings.kafka()),
         () -> checkPostgres(settings.postgres()), () -> checkWeather(settings.weather()));

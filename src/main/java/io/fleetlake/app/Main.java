@@ -47,6 +47,10 @@ public final class Main {
     } catch (UsageException e) {
       return usageError(e.getMessage());
     }
+    if (commandLine.version()) {
+      out.println(BuildInfo.current().line());
+      return OK;
+    }
     if (commandLine.job().isEmpty()) {
       if (commandLine.help()) {
         out.println(usage());
@@ -111,9 +115,11 @@ public final class Main {
         + "  --config FILE      a config overlay (conf/local.conf, conf/emr.conf, your own); later files win\n"
         + "  --available-now    process what is there, then exit (tests, scheduled EMR steps)\n"
         + "  --print-config     print the effective config, secrets masked, and exit\n"
-        + "  --help             this text; <job> --help for the job's own options\n\n"
+        + "  --help             this text; <job> --help for the job's own options\n"
+        + "  --version          the jar's version and build, and the Spark, Scala, Delta, Hadoop it is built for\n\n"
         + "Environment: FLEETLAKE_<KEY> overrides a key (FLEETLAKE_LAKE_ROOT for fleetlake.lake.root);\n"
-        + "secrets only from FLEETLAKE_S3_ACCESS_KEY, FLEETLAKE_S3_SECRET_KEY, FLEETLAKE_POSTGRES_PASSWORD.\n"
+        + "secrets only from FLEETLAKE_S3_ACCESS_KEY, FLEETLAKE_S3_SECRET_KEY, FLEETLAKE_POSTGRES_PASSWORD,\n"
+        + "FLEETLAKE_WEATHER_API_KEY.\n"
         + "Exit codes: 0 done, 1 failed, 2 bad command line or config, 3 job not built yet.";
   }
 }

@@ -45,6 +45,16 @@ class MainTest {
     assertEquals(JOBS.size(), FleetJob.values().length);
   }
 
+  /** The version is Maven's, recorded when the resources were built; Spark's is the one on this classpath. */
+  @Test
+  void versionNamesTheBuildAndWhatItIsBuiltFor() {
+    assertEquals(0, run(Map.of(), "--version"));
+    assertTrue(out().matches("fleetlake \\d+\\.\\d+\\.\\d+\\S* \\(built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\) for Spark "
+        + org.apache.spark.package$.MODULE$.SPARK_VERSION().replace(".", "\\.") + ", Scala 2\\.12\\.\\d+, Delta \\d\\.\\d\\.\\d+ "
+        + "inside the jar, Hadoop " + org.apache.hadoop.util.VersionInfo.getVersion().replace(".", "\\.") + "\n"), out());
+    assertEquals(0, run(Map.of(), "doctor", "--version"), "a job's name beside it changes nothing");
+  }
+
   @Test
   void eraseWithoutAUnitExits2WithItsUsage() {
     assertEquals(2, run(Map.of(), "erase", "--before", "2026-01-01"));
