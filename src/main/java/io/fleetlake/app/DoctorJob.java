@@ -46,7 +46,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * answers in seconds, and within ~10 s per unreachable server.
  *
  * <pre>
- * info  runtime   Spark 3.5.7, Scala 2.12.18, Delta 3.3.3 (from …/fleetlake.jar), Hadoop 3.3.4, Java 17.0.13; the jar: fleetlake 0.1.0 (built …) for …
+ * info  runtime   Spark 3.5.3, Scala 2.12.18, Delta 3.3.3 (from …/fleetlake.jar), Hadoop 3.3.4, Java 17.0.13; the jar: fleetlake 0.1.0 (built …) for …
  * OK    s3        http://127.0.0.1:9000                     bucket fleet-lake: credentials accepted; lake root s3a://fleet-lake/lake not written yet
  * OK    kafka     127.0.0.1:9092                            1 broker; topic fleet.locations: 3 partitions
  * FAIL  postgres  jdbc:postgresql://127.0.0.1:5432/fleet    password authentication failed for user "fleet" (password from environment variable FLEETLAKE_POSTGRES_PASSWORD)

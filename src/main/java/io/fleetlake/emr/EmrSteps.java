@@ -23,16 +23,18 @@ public final class EmrSteps {
   static final String USAGE = """
       Usage: scripts/emr-submit --jar s3://BUCKET/…/fleetlake.jar --config s3://BUCKET/…/emr.conf
                                 [--driver-memory 2g] [--executor-memory 4g] [--executor-cores 2]
-                                [--num-executors 2] [--conf spark.name=value]…
+                                [--num-executors 2] [--conf spark.name=value]… [--delta jar|cluster]
                                 [--cluster-id j-… --run] [--out FILE] [JOB[:streaming|:scheduled]]…
         Prints the JSON of `aws emr add-steps --cluster-id j-… --steps file://FILE`, one step per JOB (default:
         run-all catalog). run-all, ingest-locations, silver-dimensions, silver-locations and gold are long-running
         streaming steps (JOB:scheduled: an --available-now step instead); poll-sources, maintain, catalog,
         train-model and report are --available-now steps to submit on a schedule. Each step is
         spark-submit --deploy-mode cluster --files <config> <resources> <jar> <job> --config <config's file name>.
-        Resources go to spark-submit, where they beat EMR's spark-defaults (set in the config they would come too
+        SubmitOptions go to spark-submit, where they beat EMR's spark-defaults (set in the config they would come too
         late): every step gets the driver's and executors' memory and cores; a streaming step also its
         --num-executors with dynamic allocation off, a scheduled step the cluster's dynamic allocation.
+        --delta jar (default): the jar carries Delta, keep the cluster's delta-defaults off. --delta cluster: the
+        jar is built with -Pemr-delta, and each step loads EMR's Delta from /usr/share/aws/delta/lib.
         --out FILE also writes it to FILE; --run submits it with the AWS CLI (needs --cluster-id and `aws`).
         Delta on S3 allows one writing driver per table: a job is refused next to a streaming step that writes
         the same tables (run-all runs every streaming job, and maintains the tables itself).""";
@@ -49,11 +51,15 @@ public final class EmrSteps {
    *     micro-batches pays their start-up again on the next trigger); scheduled steps keep the cluster's dynamic
    *     allocation
    * @param conf further {@code spark.*} settings for every step, as {@code key=value}
+   * @param clusterDelta the jar is the {@code -Pemr-delta} build: Delta comes from the cluster's own jars
    */
-  record Resources(String driverMemory, String executorMemory, int executorCores, int executors, List<String> conf) {
-    static final Resources DEFAULT = new Resources("2g", "4g", 2, 2, List.of());
+  record SubmitOptions(String driverMemory, String executorMemory, int executorCores, int executors, List<String> conf,
+      boolean clusterDelta) {
+    static final SubmitOptions DEFAULT = new SubmitOptions("2g", "4g", 2, 2, List.of(), false);
+    /** Where EMR 7 installs its Delta (delta-spark.jar since 7.0, delta-core.jar before). */
+    static final String CLUSTER_DELTA_JARS = "/usr/share/aws/delta/lib/delta-spark.jar,/usr/share/aws/delta/lib/delta-storage.jar";
 
-    Resources {
+    SubmitOptions {
       requireMemory("--driver-memory", driverMemory);
       requireMemory("--executor-memory", executorMemory);
       if (executorCores < 1) {
@@ -76,6 +82,10 @@ public final class EmrSteps {
       if (streaming) {
         options.addAll(List.of("--num-executors", Integer.toString(executors), "--conf", "spark.dynamicAllocation.enabled=false"));
       }
+      if (clusterDelta) {
+        // whether or not the cluster's delta-defaults put them on the classpath already: named, they load either way
+        options.addAll(List.of("--jars", CLUSTER_DELTA_JARS));
+      }
       conf.forEach(setting -> options.addAll(List.of("--conf", setting)));
       return options;
     }
@@ -94,10 +104,10 @@ public final class EmrSteps {
    * @param jobs job names, each optionally suffixed :streaming or :scheduled (poll-sources can be either)
    */
   static List<Step> steps(String jar, String config, List<String> jobs) {
-    return steps(jar, config, jobs, Resources.DEFAULT);
+    return steps(jar, config, jobs, SubmitOptions.DEFAULT);
   }
 
-  static List<Step> steps(String jar, String config, List<String> jobs, Resources resources) {
+  static List<Step> steps(String jar, String config, List<String> jobs, SubmitOptions resources) {
     requireS3("--jar", jar, ".jar");
     requireS3("--config", config, ".conf");
     String configName = config.substring(config.lastIndexOf('/') + 1);
@@ -212,12 +222,13 @@ public final class EmrSteps {
     String jar = null;
     String config = null;
     List<String> jobs = new ArrayList<>();
-    Resources d = Resources.DEFAULT;
+    SubmitOptions d = SubmitOptions.DEFAULT;
     String driverMemory = d.driverMemory();
     String executorMemory = d.executorMemory();
     String executorCores = Integer.toString(d.executorCores());
     String executors = Integer.toString(d.executors());
     List<String> conf = new ArrayList<>();
+    String delta = "jar";
     try {
       for (int i = 0; i < argv.size(); i++) {
         String arg = argv.get(i);
@@ -233,6 +244,7 @@ public final class EmrSteps {
           case "--executor-cores" -> executorCores = value(argv, ++i, arg);
           case "--num-executors" -> executors = value(argv, ++i, arg);
           case "--conf" -> conf.add(value(argv, ++i, arg));
+          case "--delta" -> delta = value(argv, ++i, arg);
           default -> {
             if (arg.startsWith("-")) {
               fail("unknown option " + arg);
@@ -241,8 +253,13 @@ public final class EmrSteps {
           }
         }
       }
-      Resources resources = new Resources(driverMemory, executorMemory, count("--executor-cores", executorCores),
-          count("--num-executors", executors), conf);
+      SubmitOptions resources = new SubmitOptions(driverMemory, executorMemory, count("--executor-cores", executorCores),
+          count("--num-executors", executors), conf, switch (delta) {
+            case "jar" -> false;
+            case "cluster" -> true;
+            default -> fail("--delta " + delta + ": jar (Delta inside the jar, the cluster's delta-defaults off) or "
+                + "cluster (the -Pemr-delta jar, EMR's own Delta)");
+          });
       out.print(json(steps(jar, config, jobs.isEmpty() ? DEFAULT_JOBS : jobs, resources)));
       return 0;
     } catch (IllegalArgumentException e) {

@@ -128,11 +128,24 @@ public class EmrStepsTest {
     assertFalse(String.join(" ", scheduled).contains("dynamicAllocation"), scheduled::toString);
   }
 
+  /** The -Pemr-delta jar has no Delta inside: each step names EMR's own Delta jars. */
+  @Test
+  void theClustersDeltaIsNamedOnEachStepOfTheEmrDeltaJar() throws Exception {
+    for (List<String> args : assertValidSteps(print("--jar", JAR, "--config", CONFIG, "--delta", "cluster"))) {
+      List<String> options = args.subList(0, args.indexOf(JAR));
+      assertEquals("/usr/share/aws/delta/lib/delta-spark.jar,/usr/share/aws/delta/lib/delta-storage.jar",
+          options.get(options.indexOf("--jars") + 1), options::toString);
+    }
+    assertFalse(print("--jar", JAR, "--config", CONFIG, "--delta", "jar").contains("--jars"));
+    assertFalse(print("--jar", JAR, "--config", CONFIG).contains("/usr/share/aws/delta"), "Delta inside the jar by default");
+  }
+
   @Test
   void resourcesThatSparkWouldMisreadAreRefused() {
     for (List<String> wrong : List.of(List.of("--executor-memory", "4096"), List.of("--driver-memory", "2 g"),
         List.of("--executor-memory", "0g"), List.of("--executor-cores", "0"), List.of("--num-executors", "two"),
-        List.of("--conf", "dynamicAllocation=false"), List.of("--conf", "spark.executor.memory"))) {
+        List.of("--conf", "dynamicAllocation=false"), List.of("--conf", "spark.executor.memory"),
+        List.of("--delta", "emr"))) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       List<String> argv = new ArrayList<>(List.of("--jar", JAR, "--config", CONFIG));
       argv.addAll(wrong);
