@@ -185,6 +185,8 @@ final class DoctorJob implements Job {
         default -> state.startsWith("08") ? " (check fleetlake.postgres.host and port)" : "";
       };
       return CheckResult.failed("postgres", url, firstLine(e) + hint);
+    } catch (io.fleetlake.config.SecretsManagerSettings.SecretUnavailableException e) {
+      return CheckResult.failed("postgres", url, "no password: " + e.getMessage());
     }
   }
 

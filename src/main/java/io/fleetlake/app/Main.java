@@ -32,7 +32,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    CredentialSafeLogging.apply();
+    io.fleetlake.config.CredentialSafeLogging.apply();
     int code = new Main(System.getenv(), System.out, System.err).run(args);
     // returning normally lets spark-submit report success in cluster mode too
     if (code != OK) {

@@ -19,7 +19,8 @@ public record LocalStackSettings(
     int postgresPort,
     int s3Port,
     int weatherPort,
-    WeatherSettings.Limits weatherLimits) {
+    WeatherSettings.Limits weatherLimits,
+    int secretsManagerPort) {
 
   static LocalStackSettings read(SettingsReader reader) {
     return new LocalStackSettings(
@@ -32,6 +33,7 @@ public record LocalStackSettings(
         reader.port("s3-port"),
         reader.port("weather-port"),
         new WeatherSettings.Limits(reader.intAtLeast("weather-limits.minute", 0),
-            reader.intAtLeast("weather-limits.hour", 0), reader.intAtLeast("weather-limits.day", 0)));
+            reader.intAtLeast("weather-limits.hour", 0), reader.intAtLeast("weather-limits.day", 0)),
+        reader.port("secrets-manager-port"));
   }
 }

@@ -31,7 +31,8 @@ public record PostgresSettings(
   private static final List<String> SSL_MODES =
       List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
-  static PostgresSettings read(SettingsReader reader, Map<String, String> env, boolean devCredentials) {
+  static PostgresSettings read(SettingsReader reader, Map<String, String> env, boolean devCredentials,
+      SecretsManagerSettings secretsManager) {
     return new PostgresSettings(
         reader.string("host"),
         reader.port("port"),
@@ -41,7 +42,7 @@ public record PostgresSettings(
         reader.positiveDuration("connect-timeout"),
         reader.positiveDuration("socket-timeout"),
         reader.positiveDuration("query-timeout"),
-        Secrets.postgresPassword(env, devCredentials),
+        Secrets.postgresPassword(env, devCredentials, reader.optionalString("password-secret-id"), secretsManager),
         Map.copyOf(reader.passThrough("options")));
   }
 

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * A password or key. It prints as {@code ****} wherever it ends up (logs, printed config, exceptions); only
- * {@link #reveal()} hands out the value, at the one place that must pass it to a client.
+ * {@link #reveal()} hands out the value, at the one place that must pass it to a client. Its value is either
+ * held (from the environment) or looked up by whichever JVM reveals it (AWS Secrets Manager).
  */
 public final class Secret implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
@@ -16,16 +17,38 @@ public final class Secret implements java.io.Serializable {
   private static final Pattern SENSITIVE_KEY =
       Pattern.compile("(?i).*(password|secret|jaas|token|credential|access[.-]key).*");
 
+  /** Null when the value is looked up where it is revealed. */
   private final String value;
+  private final Source lookup;
   private final String source;
+
+  /** Where a secret's value is looked up (a secrets store): only this travels to another JVM, never the value. */
+  interface Source extends java.io.Serializable {
+    /** Safe to print: what and where, e.g. the secret's id. */
+    String describe();
+
+    /** The value; throws with a reason that holds no secret when it cannot be had. */
+    String fetch();
+  }
 
   Secret(String value, String source) {
     this.value = Objects.requireNonNull(value);
+    this.lookup = null;
     this.source = source;
   }
 
+  private Secret(Source lookup) {
+    this.value = null;
+    this.lookup = lookup;
+    this.source = lookup.describe();
+  }
+
+  static Secret lookedUp(Source lookup) {
+    return new Secret(lookup);
+  }
+
   public String reveal() {
-    return value;
+    return value != null ? value : lookup.fetch();
   }
 
   /** Where it came from, e.g. the environment variable's name: safe to print. */
@@ -41,12 +64,12 @@ public final class Secret implements java.io.Serializable {
   /** By value: settings that carry the same key are the same settings (one weather budget, not one per task). */
   @Override
   public boolean equals(Object other) {
-    return other instanceof Secret secret && value.equals(secret.value);
+    return other instanceof Secret secret && Objects.equals(value, secret.value) && Objects.equals(lookup, secret.lookup);
   }
 
   @Override
   public int hashCode() {
-    return value.hashCode();
+    return Objects.hash(value, lookup);
   }
 
   static boolean isSensitiveKey(String key) {

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Secrets come from the environment only, never from a config file, so they never enter the config tree
- * and cannot be printed with it. Where the environment has none, S3 falls back to the default AWS
+ * Secrets come from the environment or AWS Secrets Manager, never from a config file, so they never enter the
+ * config tree and cannot be printed with it (a config names a stored secret's id only). Where the environment has none, S3 falls back to the default AWS
  * credential chain (instance profile on EMR), and the local stack to its documented development
  * credentials when {@code fleetlake.dev-credentials} is on (conf/local.conf).
  */
@@ -35,12 +35,24 @@ public final class Secrets {
     return fromEnv(env, S3_SECRET_KEY, devCredentials ? DEV_S3_KEY : null);
   }
 
-  static Optional<Secret> weatherApiKey(Map<String, String> env) {
-    return fromEnv(env, WEATHER_API_KEY, null);
+  /** The environment's key, else the one in AWS Secrets Manager under {@code secretId} (or its "apikey"). */
+  static Optional<Secret> weatherApiKey(Map<String, String> env, String secretId, SecretsManagerSettings store) {
+    return fromEnv(env, WEATHER_API_KEY, null).or(() -> store.secret(secretId, "apikey"));
   }
 
-  static Optional<Secret> postgresPassword(Map<String, String> env, boolean devCredentials) {
-    return fromEnv(env, POSTGRES_PASSWORD, devCredentials ? DEV_POSTGRES_PASSWORD : null);
+  /**
+   * The environment's password, else the one in AWS Secrets Manager under {@code secretId} (an RDS secret's
+   * "password"), else the local stack's.
+   */
+  static Optional<Secret> postgresPassword(Map<String, String> env, boolean devCredentials, String secretId,
+      SecretsManagerSettings store) {
+    return fromEnv(env, POSTGRES_PASSWORD, null).or(() -> store.secret(secretId, "password"))
+        .or(() -> fromEnv(env, POSTGRES_PASSWORD, devCredentials ? DEV_POSTGRES_PASSWORD : null));
+  }
+
+  /** A value that is itself secret, made elsewhere (the local stack's seeded secrets). */
+  public static Secret held(String value, String source) {
+    return new Secret(value, source);
   }
 
   private static Optional<Secret> fromEnv(Map<String, String> env, String name, String devDefault) {

@@ -38,13 +38,15 @@ public record Settings(
   public static Settings from(Config config, Map<String, String> env) {
     SettingsReader root = SettingsReader.of(config, ConfigLoader.ROOT);
     boolean devCredentials = root.flag("dev-credentials");
+    S3Settings s3 = S3Settings.read(SettingsReader.of(config, "fleetlake.s3"), env, devCredentials);
+    SecretsManagerSettings secretsManager = SecretsManagerSettings.read(SettingsReader.of(config, "fleetlake.secrets-manager"), s3);
     return new Settings(
         LakeSettings.read(SettingsReader.of(config, "fleetlake.lake")),
         SparkSettings.read(SettingsReader.of(config, "fleetlake.spark")),
-        S3Settings.read(SettingsReader.of(config, "fleetlake.s3"), env, devCredentials),
+        s3,
         KafkaSettings.read(SettingsReader.of(config, "fleetlake.kafka")),
-        PostgresSettings.read(SettingsReader.of(config, "fleetlake.postgres"), env, devCredentials),
-        WeatherSettings.read(SettingsReader.of(config, "fleetlake.weather"), env),
+        PostgresSettings.read(SettingsReader.of(config, "fleetlake.postgres"), env, devCredentials, secretsManager),
+        WeatherSettings.read(SettingsReader.of(config, "fleetlake.weather"), env, secretsManager),
         StreamingSettings.read(SettingsReader.of(config, "fleetlake.streaming")),
         IngestSettings.read(SettingsReader.of(config, "fleetlake.ingest")),
         PollSettings.read(SettingsReader.of(config, "fleetlake.poll")),

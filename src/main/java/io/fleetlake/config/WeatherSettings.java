@@ -42,7 +42,8 @@ public record WeatherSettings(
   /** Weight units a minute, an hour and a day; 0 for no limit (a customer plan metered by the month). */
   public record Limits(double minute, double hour, double day) implements java.io.Serializable {}
 
-  static WeatherSettings read(SettingsReader reader, java.util.Map<String, String> env) {
+  static WeatherSettings read(SettingsReader reader, java.util.Map<String, String> env,
+      SecretsManagerSettings secretsManager) {
     double grid;
     try {
       grid = Double.parseDouble(reader.string("grid-degrees"));
@@ -59,7 +60,7 @@ public record WeatherSettings(
         reader.intAtLeast("max-attempts", 1), reader.positiveDuration("backoff"), reader.positiveDuration("connect-timeout"),
         reader.positiveDuration("read-timeout"), reader.intAtLeast("circuit-failures", 1),
         reader.positiveDuration("circuit-cooldown"), reader.intAtLeast("cache-entries", 1),
-        Secrets.weatherApiKey(env).orElse(null));
+        Secrets.weatherApiKey(env, reader.optionalString("api-key-secret-id"), secretsManager).orElse(null));
   }
 
   public String forecastUrl() {

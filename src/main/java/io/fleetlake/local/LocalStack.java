@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +21,8 @@ import java.util.concurrent.Future;
 
 /**
  * Real servers on loopback that stand in for the cloud: a Kafka broker (KRaft), PostgreSQL, an
- * S3-compatible server in MinIO's place, and an Open-Meteo-compatible weather server. Used by
+ * S3-compatible server in MinIO's place, an Open-Meteo-compatible weather server and AWS Secrets Manager's
+ * GetSecretValue. Used by
  * {@code scripts/local-stack} and, with other ports and folder, by the integration tests.
  */
 public final class LocalStack {
@@ -40,7 +42,18 @@ public final class LocalStack {
         new PostgresServer(dir, stage, local.postgresPort(), settings.postgres().database(),
             settings.postgres().user(), password),
         new S3Server(dir, stage, local.s3Port(), local.bucket(), accessKey, secretKey),
-        new WeatherServerProcess(dir, local.weatherPort(), local.weatherLimits()));
+        new WeatherServerProcess(dir, local.weatherPort(), local.weatherLimits()),
+        new SecretsManagerProcess(dir, local.secretsManagerPort(), accessKey, secretKey, settings.s3().region(),
+            Map.of(SecretsManagerProcess.POSTGRES_SECRET_ID, rdsSecret(settings, password))));
+  }
+
+  /** The password as RDS keeps it in Secrets Manager: a JSON object of the connection and its credentials. */
+  private static Secret rdsSecret(Settings settings, Secret password) {
+    com.fasterxml.jackson.databind.node.ObjectNode json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+        .put("engine", "postgres").put("host", settings.postgres().host()).put("port", settings.postgres().port())
+        .put("username", settings.postgres().user()).put("password", password.reveal())
+        .put("dbname", settings.postgres().database());
+    return Secrets.held(json.toString(), "the local stack's Postgres password");
   }
 
   private static Secret required(Optional<Secret> secret, String variable) {

@@ -21,6 +21,13 @@ final class Processes {
   private Processes() {}
 
   /** Starts a server that outlives this JVM; its output goes to {@code log}. */
+  /** This JVM's class path, made absolute: for a server of ours that runs in its own folder. */
+  static String absoluteClassPath() {
+    return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(java.util.stream.Collectors.joining(File.pathSeparator));
+  }
+
   static long launch(List<String> command, Path workDir, Path log) throws IOException {
     Files.createDirectories(log.getParent());
     Process process = new ProcessBuilder(command)

@@ -28,10 +28,11 @@ class LocalStackScriptIT {
     Path project = TestStack.projectDir();
     Path dir = project.resolve("target/script-stack");
     Path overlay = project.resolve("target/script-stack.conf");
-    int[] ports = FreePorts.take(5);
+    int[] ports = FreePorts.take(6);
     Files.writeString(overlay, String.format(
         "fleetlake.local-stack { dir = \"%s\", kafka-port = %d, kafka-controller-port = %d, postgres-port = %d, "
-            + "s3-port = %d, weather-port = %d }%n", dir, ports[0], ports[1], ports[2], ports[3], ports[4]));
+            + "s3-port = %d, weather-port = %d, secrets-manager-port = %d }%n", dir, ports[0], ports[1], ports[2],
+        ports[3], ports[4], ports[5]));
     List<String> config = List.of("--config", "conf/local.conf", "--config", overlay.toString());
     // no secrets in the environment: the local stack's development credentials, as on a laptop
     Map<String, String> env = Map.of();
@@ -40,29 +41,34 @@ class LocalStackScriptIT {
     List<Long> pids = new ArrayList<>();
     try {
       assertEquals(0, up.exitCode(), up::toString);
-      for (String server : List.of("kafka", "postgres", "s3", "weather")) {
+      for (String server : List.of("kafka", "postgres", "s3", "weather", "secrets")) {
         assertTrue(up.out().lines().anyMatch(l -> l.startsWith(server + " ") && l.contains("started in")), up::toString);
       }
 
       Command.Result status = stack(env, "status", config);
       assertEquals(0, status.exitCode(), status::toString);
-      assertEquals(4, status.out().lines().filter(l -> l.contains(" healthy ")).count(), status::toString);
-      assertTrue(status.out().contains("4 of 4 servers healthy"), status::toString);
+      assertEquals(5, status.out().lines().filter(l -> l.contains(" healthy ")).count(), status::toString);
+      assertTrue(status.out().contains("5 of 5 servers healthy"), status::toString);
       Matcher pid = PID.matcher(status.out());
       while (pid.find()) {
         pids.add(Long.parseLong(pid.group(1)));
       }
-      assertEquals(4, pids.size(), status::toString);
+      assertEquals(5, pids.size(), status::toString);
 
       Command.Result again = stack(env, "up", config);
       assertEquals(0, again.exitCode(), again::toString);
-      assertEquals(4, again.out().lines().filter(l -> l.contains("already running")).count(), again::toString);
+      assertEquals(5, again.out().lines().filter(l -> l.contains("already running")).count(), again::toString);
 
       List<String> doctorArgs = new ArrayList<>(List.of("doctor"));
       doctorArgs.addAll(config);
       Command.Result doctor = Command.sparkSubmit(env, doctorArgs);
       assertEquals(0, doctor.exitCode(), doctor::toString);
       assertTrue(doctor.out().contains("4 of 4 checks passed"), doctor::toString);
+      // the password as on EMR: from Secrets Manager (the stack's stand-in, signed with the stack's keys)
+      Command.Result stored = Command.sparkSubmit(Map.of("FLEETLAKE_POSTGRES_PASSWORD_SECRET_ID", "fleetlake/postgres"),
+          doctorArgs);
+      assertEquals(0, stored.exitCode(), stored::toString);
+      assertTrue(stored.out().contains("(password from AWS Secrets Manager secret fleetlake/postgres)"), stored::toString);
     } finally {
       Command.Result down = stack(env, "down", config);
       assertEquals(0, down.exitCode(), down::toString);

@@ -39,13 +39,13 @@ public final class TestStack implements AutoCloseable {
       Path project = projectDir();
       Path dir = project.resolve("target/it-stack");
       Path overlay = project.resolve("target/it-stack.conf");
-      int[] ports = FreePorts.take(5);
+      int[] ports = FreePorts.take(6);
       Files.writeString(overlay, String.format("""
           fleetlake {
             lake.root = "s3a://fleet-lake/it-lake"
-            local-stack { dir = "%s", kafka-port = %d, kafka-controller-port = %d, postgres-port = %d, s3-port = %d, weather-port = %d }
+            local-stack { dir = "%s", kafka-port = %d, kafka-controller-port = %d, postgres-port = %d, s3-port = %d, weather-port = %d, secrets-manager-port = %d }
           }
-          """, dir, ports[0], ports[1], ports[2], ports[3], ports[4]));
+          """, dir, ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]));
       Settings settings = Settings.load(List.of(project.resolve("conf/local.conf"), overlay), SECRETS);
       LocalStack stack = new LocalStack(settings, project.resolve("target/local-stack"));
       PrintStream log = System.out;
