@@ -28,16 +28,21 @@ final class CatalogJob implements Job {
         Catalog). Idempotent: a table already registered at its location is left alone; one registered at another
         location is reported (exit 1) and not touched. Then prints the Athena DDL of every table, as a native Delta
         table (engine v3) and as Parquet over its symlink manifest, in databases fleetlake.catalog.athena-database-prefix
-        + layer (athena_gold); --athena-ddl also writes it to a local file or a Hadoop path.""";
+        + layer (athena_gold); --athena-ddl (default catalog.athena-ddl-output) also writes it to a local file or a
+        Hadoop path (s3://…; a cluster-mode driver on YARN refuses a local one).""";
 
   @Override
   public int run(JobContext context) throws Exception {
     Settings settings = context.settings();
     Arguments args = new Arguments(context.args());
-    String ddlOutput = args.text("--athena-ddl", null);
+    String configured = settings.catalog().athenaDdlOutput();
+    String ddlOutput = args.text("--athena-ddl", configured.isEmpty() ? null : configured);
     args.refuseTheRest();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {
+      if (ddlOutput != null) {
+        OutputFiles.requireReachable(spark, ddlOutput, "--athena-ddl (catalog.athena-ddl-output)");
+      }
       PrintStream out = context.out();
       List<LakeTable> tables = LakeTable.discover(spark, settings.lake());
       if (tables.isEmpty()) {

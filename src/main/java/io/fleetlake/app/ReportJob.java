@@ -29,6 +29,7 @@ final class ReportJob implements Job {
     args.refuseTheRest();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {
+      OutputFiles.requireReachable(spark, output, "--output (report.output)");
       Dashboard.Page page;
       try {
         page = new Dashboard(spark, settings.lake()).render();

@@ -24,6 +24,7 @@ public final class EmrSteps {
       Usage: scripts/emr-submit --jar s3://BUCKET/…/fleetlake.jar --config s3://BUCKET/…/emr.conf
                                 [--driver-memory 2g] [--executor-memory 4g] [--executor-cores 2]
                                 [--num-executors 2] [--conf spark.name=value]… [--delta jar|cluster]
+                                [--outputs s3://BUCKET/…/]
                                 [--cluster-id j-… --run] [--out FILE] [JOB[:streaming|:scheduled]]…
         Prints the JSON of `aws emr add-steps --cluster-id j-… --steps file://FILE`, one step per JOB (default:
         run-all catalog). run-all, ingest-locations, silver-dimensions, silver-locations and gold are long-running
@@ -35,6 +36,8 @@ public final class EmrSteps {
         --num-executors with dynamic allocation off, a scheduled step the cluster's dynamic allocation.
         --delta jar (default): the jar carries Delta, keep the cluster's delta-defaults off. --delta cluster: the
         jar is built with -Pemr-delta, and each step loads EMR's Delta from /usr/share/aws/delta/lib.
+        --outputs s3://BUCKET/…/: report writes fleet-dashboard.html and catalog athena-ddl.sql there, named in
+        the steps' arguments (default: the config's report.output and catalog.athena-ddl-output).
         --out FILE also writes it to FILE; --run submits it with the AWS CLI (needs --cluster-id and `aws`).
         Delta on S3 allows one writing driver per table: a job is refused next to a streaming step that writes
         the same tables (run-all runs every streaming job, and maintains the tables itself).""";
@@ -52,10 +55,13 @@ public final class EmrSteps {
    *     allocation
    * @param conf further {@code spark.*} settings for every step, as {@code key=value}
    * @param clusterDelta the jar is the {@code -Pemr-delta} build: Delta comes from the cluster's own jars
+   * @param outputs an s3:// folder for the files report and catalog write, named in their steps' arguments (so
+   *     that the step itself says where they went); null for the config's report.output and
+   *     catalog.athena-ddl-output
    */
   record SubmitOptions(String driverMemory, String executorMemory, int executorCores, int executors, List<String> conf,
-      boolean clusterDelta) {
-    static final SubmitOptions DEFAULT = new SubmitOptions("2g", "4g", 2, 2, List.of(), false);
+      boolean clusterDelta, String outputs) {
+    static final SubmitOptions DEFAULT = new SubmitOptions("2g", "4g", 2, 2, List.of(), false, null);
     /** Where EMR 7 installs its Delta (delta-spark.jar since 7.0, delta-core.jar before). */
     static final String CLUSTER_DELTA_JARS = "/usr/share/aws/delta/lib/delta-spark.jar,/usr/share/aws/delta/lib/delta-storage.jar";
 
@@ -74,6 +80,21 @@ public final class EmrSteps {
         }
       }
       conf = List.copyOf(conf);
+      if (outputs != null && !outputs.matches("s3://[^/]+/(.*/)?")) {
+        fail("--outputs " + outputs + ": an s3:// folder, ending in /, e.g. s3://my-fleet-lake/outputs/");
+      }
+    }
+
+    /** The job's own arguments for where its file goes, if --outputs was given. */
+    List<String> outputArguments(String job) {
+      if (outputs == null) {
+        return List.of();
+      }
+      return switch (job) {
+        case "report" -> List.of("--output", outputs + "fleet-dashboard.html");
+        case "catalog" -> List.of("--athena-ddl", outputs + "athena-ddl.sql");
+        default -> List.of();
+      };
     }
 
     List<String> options(boolean streaming) {
@@ -135,6 +156,7 @@ public final class EmrSteps {
         args.addAll(List.of("--conf", "spark.yarn.maxAppAttempts=4", "--conf", "spark.yarn.am.attemptFailuresValidityInterval=1h"));
       }
       args.addAll(List.of(jar, job, "--config", configName));
+      args.addAll(resources.outputArguments(job));
       if (!streaming) {
         args.add("--available-now");
       }
@@ -229,6 +251,7 @@ public final class EmrSteps {
     String executors = Integer.toString(d.executors());
     List<String> conf = new ArrayList<>();
     String delta = "jar";
+    String outputs = null;
     try {
       for (int i = 0; i < argv.size(); i++) {
         String arg = argv.get(i);
@@ -245,6 +268,7 @@ public final class EmrSteps {
           case "--num-executors" -> executors = value(argv, ++i, arg);
           case "--conf" -> conf.add(value(argv, ++i, arg));
           case "--delta" -> delta = value(argv, ++i, arg);
+          case "--outputs" -> outputs = value(argv, ++i, arg);
           default -> {
             if (arg.startsWith("-")) {
               fail("unknown option " + arg);
@@ -259,7 +283,7 @@ public final class EmrSteps {
             case "cluster" -> true;
             default -> fail("--delta " + delta + ": jar (Delta inside the jar, the cluster's delta-defaults off) or "
                 + "cluster (the -Pemr-delta jar, EMR's own Delta)");
-          });
+          }, outputs);
       out.print(json(steps(jar, config, jobs.isEmpty() ? DEFAULT_JOBS : jobs, resources)));
       return 0;
     } catch (IllegalArgumentException e) {

@@ -65,6 +65,8 @@ class SettingsTest {
     assertTrue(settings.spark().conf().keySet().stream().noneMatch(key -> key.contains("credentials.provider")),
         "EMR's credential chain: a forced provider would bypass a step's runtime role");
     assertEquals(java.util.Optional.of(java.time.Duration.ofDays(1)), settings.maintain().every());
+    assertTrue(settings.report().output().startsWith("s3://") && settings.catalog().athenaDdlOutput().startsWith("s3://"),
+        "a cluster-mode driver's folder goes with its container");
   }
 
   @Test

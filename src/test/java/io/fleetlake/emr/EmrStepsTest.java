@@ -140,12 +140,25 @@ public class EmrStepsTest {
     assertFalse(print("--jar", JAR, "--config", CONFIG).contains("/usr/share/aws/delta"), "Delta inside the jar by default");
   }
 
+  /** The step's own arguments say where report's and catalog's files go: the step log shows them. */
+  @Test
+  void outputsOnS3AreNamedInTheReportAndCatalogSteps() throws Exception {
+    List<List<String>> steps = assertValidSteps(print("--jar", JAR, "--config", CONFIG, "--outputs",
+        "s3://fleet-artifacts/outputs/", "report", "catalog", "train-model"));
+    assertEquals(List.of("report", "--config", "emr.conf", "--output", "s3://fleet-artifacts/outputs/fleet-dashboard.html",
+        "--available-now"), steps.get(0).subList(steps.get(0).indexOf(JAR) + 1, steps.get(0).size()));
+    assertEquals(List.of("catalog", "--config", "emr.conf", "--athena-ddl", "s3://fleet-artifacts/outputs/athena-ddl.sql",
+        "--available-now"), steps.get(1).subList(steps.get(1).indexOf(JAR) + 1, steps.get(1).size()));
+    assertEquals(List.of("train-model", "--config", "emr.conf", "--available-now"),
+        steps.get(2).subList(steps.get(2).indexOf(JAR) + 1, steps.get(2).size()));
+  }
+
   @Test
   void resourcesThatSparkWouldMisreadAreRefused() {
     for (List<String> wrong : List.of(List.of("--executor-memory", "4096"), List.of("--driver-memory", "2 g"),
         List.of("--executor-memory", "0g"), List.of("--executor-cores", "0"), List.of("--num-executors", "two"),
         List.of("--conf", "dynamicAllocation=false"), List.of("--conf", "spark.executor.memory"),
-        List.of("--delta", "emr"))) {
+        List.of("--delta", "emr"), List.of("--outputs", "s3://bucket/no-slash"), List.of("--outputs", "/tmp/out/"))) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       List<String> argv = new ArrayList<>(List.of("--jar", JAR, "--config", CONFIG));
       argv.addAll(wrong);
