@@ -61,7 +61,8 @@ final class RunAllJob implements Job {
         .flatMap(job -> ((StreamingJob) job.create()).writtenTables(context.settings()).stream()).toList());
     written.addAll(List.of(ErasureLog.ERASURES, ErasureLog.ERASED_OFFSETS)); // run-all carries out erasures
     try (TableLease lease = WriterLease.take(spark, context, written);
-         StallWatch watch = StallWatch.start(spark, context.settings(), context.out())) {
+         StallWatch watch = StallWatch.start(spark, context.settings(), context.out());
+         StreamProgressLog progress = StreamProgressLog.start(spark, context)) {
       GracefulStop.install(spark, context.out());
       List<String> failed = new ArrayList<>();
       for (List<FleetJob> stage : STAGES) {
@@ -128,7 +129,7 @@ final class RunAllJob implements Job {
       spark.streams().resetTerminated();
       ScheduledExecutorService starter = startWhenReady(spark, context, waiting, running, jobOfQuery);
       eraseWhenAsked(spark, context, starter);
-      ScheduledExecutorService maintainer = maintainEvery(spark, context);
+      ScheduledExecutorService maintainer = maintainEvery(spark, context, progress);
       Map<FleetJob, List<Instant>> failures = new HashMap<>();
       try {
         while (true) {
@@ -213,7 +214,8 @@ final class RunAllJob implements Job {
   }
 
   /** Rounds of maintenance, each table under the lake's write lock; a failure is printed, never fatal. */
-  private static ScheduledExecutorService maintainEvery(SparkSession spark, JobContext context) {
+  private static ScheduledExecutorService maintainEvery(SparkSession spark, JobContext context,
+      StreamProgressLog progress) {
     ScheduledExecutorService maintainer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "run-all-maintain");
       thread.setDaemon(true);
@@ -228,7 +230,9 @@ final class RunAllJob implements Job {
     out.println("run-all: maintaining the tables every " + TableMaintenance.human(settings.every().get()));
     maintainer.scheduleWithFixedDelay(() -> {
       LakeMaintenance maintenance = new LakeMaintenance(spark, context.settings().lake(), out);
-      for (MaintainedTable table : maintenance.present(settings.tables().stream().filter(RunAllJob::writtenByRunAll).toList())) {
+      for (MaintainedTable table : maintenance.present(settings.tables().stream()
+          .filter(table -> writtenByRunAll(table) && (!table.id().equals(StreamProgressLog.TABLE) || progress.writes()))
+          .toList())) {
         if (Thread.currentThread().isInterrupted()) {
           return;
         }

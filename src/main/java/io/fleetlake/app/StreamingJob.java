@@ -36,7 +36,8 @@ interface StreamingJob extends Job {
   default int run(JobContext context) throws Exception {
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
     try (TableLease lease = WriterLease.take(spark, context, writtenTables(context.settings()));
-         StallWatch watch = StallWatch.start(spark, context.settings(), context.out())) {
+         StallWatch watch = StallWatch.start(spark, context.settings(), context.out());
+         StreamProgressLog progress = StreamProgressLog.start(spark, context)) {
       GracefulStop.install(spark, context.out());
       for (StreamingQuery query : start(spark, context)) {
         query.awaitTermination();

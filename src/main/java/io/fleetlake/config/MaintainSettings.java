@@ -15,7 +15,7 @@ import java.util.Set;
  * @param every how often a continuous run-all maintains the tables itself; empty: never
  */
 public record MaintainSettings(Duration vacuumRetention, List<MaintainedTable> tables, Optional<Duration> every) {
-  private static final Set<String> LAYERS = Set.of("bronze", "silver", "gold", "_quality");
+  private static final Set<String> LAYERS = Set.of("bronze", "silver", "gold", "_quality", "_ops");
 
   /**
    * One table.
@@ -40,7 +40,7 @@ public record MaintainSettings(Duration vacuumRetention, List<MaintainedTable> t
       String[] parts = id.split("/");
       if (parts.length != 2 || !LAYERS.contains(parts[0]) || !parts[1].matches("[a-z_][a-z0-9_]*")) {
         throw new InvalidSettingException(table.fullKey("table"), id,
-            "must be <layer>/<table> with layer bronze, silver, gold or _quality, e.g. bronze/locations");
+            "must be <layer>/<table> with layer bronze, silver, gold, _quality or _ops, e.g. bronze/locations");
       }
       if (!seen.add(id)) {
         throw new InvalidSettingException(table.fullKey("table"), id, "is listed twice");

@@ -8,7 +8,9 @@ public enum Layer {
   BRONZE("bronze", "bronze"),
   SILVER("silver", "silver"),
   GOLD("gold", "gold"),
-  QUALITY("quality", "_quality");
+  QUALITY("quality", "_quality"),
+  /** How the jobs ran: every micro-batch's progress (_ops/stream_progress). */
+  OPS("ops", "_ops");
 
   private final String sqlName;
   private final String folder;

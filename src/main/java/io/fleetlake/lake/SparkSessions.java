@@ -92,6 +92,8 @@ public final class SparkSessions {
     // for a lake of a few hundred folders; a setting in fleetlake.spark.conf raises it for a very large lake
     conf.put("spark.sql.sources.parallelPartitionDiscovery.parallelism", Integer.toString(settings.spark().shufflePartitions()));
     conf.put("spark.sql.session.timeZone", settings.spark().sessionTimeZone());
+    // each query's rates and durations as Spark metrics (Dropwizard: JMX, CloudWatch agents, Ganglia on EMR)
+    conf.put("spark.sql.streaming.metricsEnabled", "true");
     for (Layer layer : Layer.values()) {
       String prefix = "spark.sql.catalog." + layer.sqlName();
       conf.put(prefix, LakeCatalog.class.getName());

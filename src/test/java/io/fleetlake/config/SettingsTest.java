@@ -230,10 +230,10 @@ class SettingsTest {
   void maintainedTablesNameALayerAndATable() throws IOException {
     MaintainSettings maintain = Settings.load(List.of(), Map.of()).maintain();
     assertEquals(new MaintainSettings.MaintainedTable("bronze", "locations", List.of("unit_id"), true, true), maintain.tables().get(0));
-    assertEquals(15, maintain.tables().size(), "every table of the lake");
+    assertEquals(16, maintain.tables().size(), "every table of the lake");
     Path wrong = conf("fleetlake.maintain.tables = [ { table = platinum/locations } ]");
     assertEquals("Invalid setting fleetlake.maintain.tables[0].table = \"platinum/locations\": must be <layer>/<table> "
-            + "with layer bronze, silver, gold or _quality, e.g. bronze/locations",
+            + "with layer bronze, silver, gold, _quality or _ops, e.g. bronze/locations",
         assertThrows(InvalidSettingException.class, () -> Settings.load(List.of(wrong), Map.of())).getMessage());
   }
 

@@ -66,6 +66,20 @@ class GoldIT {
         "gold: batch 0 of pings", "gold: batch 0 of performance")) {
       assertTrue(all.out().contains(step), () -> "run-all ran " + step + ":\n" + all);
     }
+    // every micro-batch's progress is in the lake, and answers through the sql job: ingest read every Kafka record
+    // (each is in bronze or its quarantine once) and, 4,000 records a batch, was behind after its first
+    Command.Result lag = stack.submit(env, "sql", "SELECT query, count(*) AS batches, sum(input_rows) AS input_rows, "
+        + "max(kafka_offsets_behind) AS most_behind FROM ops.stream_progress WHERE job = 'run-all' GROUP BY query "
+        + "ORDER BY query", "--format", "csv");
+    Map<String, String[]> progress = new HashMap<>();
+    lag.out().lines().skip(1).map(line -> line.split(",", -1)).forEach(fields -> progress.put(fields[0], fields));
+    assertTrue(progress.size() >= 6 && progress.containsKey("ingest-locations"), lag::toString);
+    long records = spark.read().format("delta").load(ROOT + "/bronze/locations").count()
+        + spark.read().format("delta").load(ROOT + "/bronze/locations_quarantine").count();
+    assertEquals(records, Long.parseLong(progress.get("ingest-locations")[2]), lag::toString);
+    assertTrue(Long.parseLong(progress.get("ingest-locations")[3]) > 0, lag::toString);
+    System.out.println("ops.stream_progress: " + progress.size() + " queries; ingest read " + records + " records");
+
     double p90Error = GoldExpectations.assertGoldMatchesSilver(spark, ROOT);
     System.out.printf("gold equals silver recomputed; p90 worst relative error %.5f%n", p90Error);
     Map<String, Long> counts = goldCounts(spark);

@@ -1,0 +1,199 @@
+package io.fleetlake.app;
+
+import io.fleetlake.lake.LakeWriteLock;
+import io.fleetlake.lake.TableLease;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.SourceProgress;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every micro-batch's progress of this application's streaming queries: a line through log4j (EMR's step and
+ * container logs keep it, where stdout may be lost) and a row of the Delta table {@code _ops/stream_progress}, so
+ * that "how far behind were we yesterday" is a query ({@code ops.stream_progress} in the sql job, a notebook,
+ * Athena after catalog). Rows are kept in memory and appended every {@link #FLUSH_EVERY} and when the job ends,
+ * not on the listener bus. The table has one writer like every table: the application holding its lease (run-all,
+ * or the first streaming job started on its own); another job's progress goes to its log only, and it says so.
+ */
+final class StreamProgressLog extends StreamingQueryListener implements AutoCloseable {
+  static final String TABLE = "_ops/stream_progress";
+  static final Duration FLUSH_EVERY = Duration.ofMinutes(1);
+  /** Rows held while the lake cannot be written (S3 down): a day of five queries at one batch a minute. */
+  private static final int MAX_HELD = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(StreamProgressLog.class);
+  static final StructType SCHEMA = new StructType()
+      .add("job", DataTypes.StringType, false)
+      .add("query", DataTypes.StringType, true)
+      .add("query_id", DataTypes.StringType, false)
+      .add("run_id", DataTypes.StringType, false)
+      .add("batch_id", DataTypes.LongType, false)
+      .add("started_at", DataTypes.TimestampType, false)
+      .add("date", DataTypes.DateType, false)
+      .add("input_rows", DataTypes.LongType, false)
+      .add("input_rows_per_second", DataTypes.DoubleType, true)
+      .add("processed_rows_per_second", DataTypes.DoubleType, true)
+      .add("batch_seconds", DataTypes.DoubleType, true)
+      .add("kafka_offsets_behind", DataTypes.LongType, true)
+      .add("delta_files_behind", DataTypes.LongType, true)
+      .add("sources", DataTypes.StringType, true)
+      .add("progress_json", DataTypes.StringType, false);
+
+  private final SparkSession spark;
+  private final String job;
+  private final String path;
+  private final TableLease lease;
+  private final ConcurrentLinkedQueue<Row> held = new ConcurrentLinkedQueue<>();
+  private final ScheduledExecutorService flusher;
+
+  private StreamProgressLog(SparkSession spark, String job, String path, TableLease lease) {
+    this.spark = spark;
+    this.job = job;
+    this.path = path;
+    this.lease = lease;
+    this.flusher = lease == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "stream-progress");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Listens to the application's queries from now on; writes the table if its lease can be had. */
+  static StreamProgressLog start(SparkSession spark, JobContext context) {
+    TableLease lease = null;
+    try {
+      lease = TableLease.acquire(spark.sparkContext().hadoopConfiguration(), context.settings().lake().root(),
+          List.of(TABLE), context.jobName(), context.settings().lake().leaseTtl(), Clock.systemUTC(),
+          loss -> LOG.warn("{}: {}; its stream progress goes to the log only from now on", context.jobName(), loss));
+    } catch (TableLease.LeaseHeldException e) {
+      context.out().println(context.jobName() + ": stream progress goes to the log only: " + e.getMessage());
+    }
+    String[] parts = TABLE.split("/");
+    StreamProgressLog log = new StreamProgressLog(spark, context.jobName(),
+        context.settings().lake().table(parts[0], parts[1]), lease);
+    spark.streams().addListener(log);
+    if (log.flusher != null) {
+      log.flusher.scheduleWithFixedDelay(log::flushQuietly, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+    return log;
+  }
+
+  @Override
+  public void onQueryStarted(QueryStartedEvent event) {}
+
+  @Override
+  public void onQueryProgress(QueryProgressEvent event) {
+    Row row = row(job, event.progress());
+    LOG.info("progress {} batch {}: {} rows in {} s{}{}", row.getString(1), row.getLong(4), row.getLong(7),
+        row.isNullAt(10) ? "?" : String.format("%.1f", row.getDouble(10)),
+        row.isNullAt(11) ? "" : String.format("; Kafka offsets behind %,d", row.getLong(11)),
+        row.isNullAt(12) ? "" : String.format("; Delta files behind %,d", row.getLong(12)));
+    if (flusher != null && !lost()) {
+      held.add(row);
+      while (held.size() > MAX_HELD) {
+        held.poll(); // the oldest go first: the log keeps every line
+      }
+    }
+  }
+
+  @Override
+  public void onQueryTerminated(QueryTerminatedEvent event) {}
+
+  /** One row of a micro-batch's progress. */
+  static Row row(String job, StreamingQueryProgress progress) {
+    Instant started = Instant.parse(progress.timestamp());
+    Long kafkaBehind = null;
+    Long deltaBehind = null;
+    List<String> sources = new ArrayList<>();
+    for (SourceProgress source : progress.sources()) {
+      sources.add(source.description());
+      Map<String, String> metrics = source.metrics();
+      if (metrics.containsKey("maxOffsetsBehindLatest")) {
+        kafkaBehind = (kafkaBehind == null ? 0 : kafkaBehind) + (long) Double.parseDouble(metrics.get("maxOffsetsBehindLatest"));
+      }
+      if (metrics.containsKey("numFilesOutstanding")) {
+        deltaBehind = (deltaBehind == null ? 0 : deltaBehind) + Long.parseLong(metrics.get("numFilesOutstanding"));
+      }
+    }
+    Long trigger = progress.durationMs().get("triggerExecution");
+    return RowFactory.create(job, progress.name(), progress.id().toString(), progress.runId().toString(),
+        progress.batchId(), Timestamp.from(started), java.sql.Date.valueOf(started.atZone(ZoneOffset.UTC).toLocalDate()),
+        progress.numInputRows(), finite(progress.inputRowsPerSecond()), finite(progress.processedRowsPerSecond()),
+        trigger == null ? null : trigger / 1000.0, kafkaBehind, deltaBehind, String.join("; ", sources), progress.json());
+  }
+
+  private static Double finite(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+
+  /** Whether this application writes the table (holds its lease): then it maintains it too. */
+  boolean writes() {
+    return flusher != null && !lost();
+  }
+
+  private boolean lost() {
+    return lease != null && lease.lost();
+  }
+
+  /** Appends what is held; rows stay held when the lake cannot be written, for the next try. */
+  void flush() throws Exception {
+    List<Row> rows = new ArrayList<>();
+    for (Row row = held.poll(); row != null; row = held.poll()) {
+      rows.add(row);
+    }
+    if (rows.isEmpty() || lost()) {
+      return;
+    }
+    try {
+      LakeWriteLock.shared(() -> {
+        spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode("append").partitionBy("date")
+            .save(path);
+        return null;
+      });
+    } catch (Exception e) {
+      held.addAll(rows);
+      throw e;
+    }
+  }
+
+  private void flushQuietly() {
+    try {
+      flush();
+    } catch (Exception e) {
+      LOG.warn("{}: could not append to {} ({} rows held for the next try): {}", job, TABLE, held.size(), e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    spark.streams().removeListener(this);
+    if (flusher != null) {
+      flusher.shutdown();
+      try {
+        flusher.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      flushQuietly();
+      lease.close();
+    }
+  }
+}
