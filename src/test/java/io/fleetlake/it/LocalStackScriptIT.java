@@ -85,7 +85,7 @@ class LocalStackScriptIT {
 
     Command.Result stopped = stack(env, "status", config);
     assertEquals(1, stopped.exitCode(), stopped::toString);
-    assertEquals(4, stopped.out().lines().filter(l -> l.contains(" stopped ")).count(), stopped::toString);
+    assertEquals(5, stopped.out().lines().filter(l -> l.contains(" stopped ")).count(), stopped::toString);
   }
 
   private static Command.Result stack(Map<String, String> env, String command, List<String> config, String... more)
