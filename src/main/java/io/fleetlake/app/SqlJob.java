@@ -170,7 +170,8 @@ final class SqlJob implements Job {
       return text.toString();
     }
     String[] columns = result.columns();
-    List<Row> rows = asStrings(result).takeAsList(maxRows + 1);
+    // one row more than shown says whether rows were cut (none more than an int can count)
+    List<Row> rows = asStrings(result).takeAsList(maxRows == Integer.MAX_VALUE ? maxRows : maxRows + 1);
     boolean more = rows.size() > maxRows;
     List<Row> shown = more ? rows.subList(0, maxRows) : rows;
     if (format == Format.CSV) {

@@ -40,6 +40,13 @@ class SqlJobTest {
   }
 
   @Test
+  void asManyRowsAsAnIntHoldsMeansAll() {
+    // one more row than asked tells whether rows were cut: at Integer.MAX_VALUE that one more must not wrap
+    assertEquals("n\n-\n0\n1\n2\n(3 rows)\n", SqlJob.render(spark.range(3).toDF("n"), SqlJob.Format.TABLE, Integer.MAX_VALUE));
+    assertEquals("n\r\n0\r\n1\r\n2\r\n", SqlJob.render(spark.range(3).toDF("n"), SqlJob.Format.CSV, Integer.MAX_VALUE));
+  }
+
+  @Test
   void csvQuotesAsRfc4180AndLeavesNullsEmpty() {
     assertEquals("unit_id,speed_kmh,note\r\nship-1,31.5,\"a, \"\"quoted\"\"\"\r\ntruck-7,,\"\"\r\n",
         SqlJob.render(pings(), SqlJob.Format.CSV, 1000));
