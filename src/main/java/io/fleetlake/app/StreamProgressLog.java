@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamProgressLog extends StreamingQueryListener implements AutoCloseable {
   static final String TABLE = "_ops/stream_progress";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   static final Duration FLUSH_EVERY = Duration.ofMinutes(1);
   /** Rows held while the lake cannot be written (S3 down): a day of five queries at one batch a minute. */
   private static final int MAX_HELD = 10_000;
@@ -52,7 +53,7 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
       .add("processed_rows_per_second", DataTypes.DoubleType, true)
       .add("batch_seconds", DataTypes.DoubleType, true)
       .add("kafka_offsets_behind", DataTypes.LongType, true)
-      .add("delta_files_behind", DataTypes.LongType, true)
+      .add("delta_versions_behind", DataTypes.LongType, true)
       .add("sources", DataTypes.StringType, true)
       .add("progress_json", DataTypes.StringType, false);
 
@@ -101,11 +102,11 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
 
   @Override
   public void onQueryProgress(QueryProgressEvent event) {
-    Row row = row(job, event.progress());
+    Row row = row(job, event.progress(), this::latestVersion);
     LOG.info("progress {} batch {}: {} rows in {} s{}{}", row.getString(1), row.getLong(4), row.getLong(7),
         row.isNullAt(10) ? "?" : String.format("%.1f", row.getDouble(10)),
         row.isNullAt(11) ? "" : String.format("; Kafka offsets behind %,d", row.getLong(11)),
-        row.isNullAt(12) ? "" : String.format("; Delta files behind %,d", row.getLong(12)));
+        row.isNullAt(12) ? "" : String.format("; Delta versions behind %,d", row.getLong(12)));
     if (flusher != null && !lost()) {
       held.add(row);
       while (held.size() > MAX_HELD) {
@@ -117,8 +118,23 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
   @Override
   public void onQueryTerminated(QueryTerminatedEvent event) {}
 
-  /** One row of a micro-batch's progress. */
-  static Row row(String job, StreamingQueryProgress progress) {
+  /** The newest version of the Delta table at {@code path}, from its log; null if it cannot be read now. */
+  private Long latestVersion(String path) {
+    try {
+      return org.apache.spark.sql.delta.DeltaLog.forTable(spark, path)
+          .update(false, scala.Option.empty(), scala.Option.empty()).version();
+    } catch (RuntimeException e) {
+      LOG.debug("the version of {} cannot be read: {}", path, e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * One row of a micro-batch's progress. Kafka reports how far a batch's end is behind the topic's end; Delta's
+   * source reports nothing of the kind, so for a Delta source the commits of its table not read by the batch's
+   * end are counted here, against the table's newest version ({@code latestVersion}).
+   */
+  static Row row(String job, StreamingQueryProgress progress, java.util.function.Function<String, Long> latestVersion) {
     Instant started = Instant.parse(progress.timestamp());
     Long kafkaBehind = null;
     Long deltaBehind = null;
@@ -129,8 +145,9 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
       if (metrics.containsKey("maxOffsetsBehindLatest")) {
         kafkaBehind = (kafkaBehind == null ? 0 : kafkaBehind) + (long) Double.parseDouble(metrics.get("maxOffsetsBehindLatest"));
       }
-      if (metrics.containsKey("numFilesOutstanding")) {
-        deltaBehind = (deltaBehind == null ? 0 : deltaBehind) + Long.parseLong(metrics.get("numFilesOutstanding"));
+      Long behind = deltaVersionsBehind(source.description(), source.endOffset(), latestVersion);
+      if (behind != null) {
+        deltaBehind = (deltaBehind == null ? 0 : deltaBehind) + behind;
       }
     }
     Long trigger = progress.durationMs().get("triggerExecution");
@@ -138,6 +155,32 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
         progress.batchId(), Timestamp.from(started), java.sql.Date.valueOf(started.atZone(ZoneOffset.UTC).toLocalDate()),
         progress.numInputRows(), finite(progress.inputRowsPerSecond()), finite(progress.processedRowsPerSecond()),
         trigger == null ? null : trigger / 1000.0, kafkaBehind, deltaBehind, String.join("; ", sources), progress.json());
+  }
+
+  /**
+   * The versions of a Delta source's table that a batch ending at {@code endOffset} has not read: those after the
+   * offset's version, and that version too when the offset stands before its first file (index -1). Null for a
+   * source that is not Delta's, or an offset or version that cannot be had.
+   */
+  static Long deltaVersionsBehind(String description, String endOffset, java.util.function.Function<String, Long> latestVersion) {
+    if (description == null || !description.startsWith("DeltaSource[") || !description.endsWith("]") || endOffset == null) {
+      return null;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode offset = JSON.readTree(endOffset);
+      if (!offset.hasNonNull("reservoirVersion")) {
+        return null;
+      }
+      Long latest = latestVersion.apply(description.substring("DeltaSource[".length(), description.length() - 1));
+      if (latest == null) {
+        return null;
+      }
+      long version = offset.get("reservoirVersion").asLong();
+      long notStarted = offset.path("index").asLong(0) == -1 ? 1 : 0;
+      return Math.max(0, latest - version + notStarted);
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 
   private static Double finite(double value) {
