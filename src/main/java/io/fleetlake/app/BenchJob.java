@@ -199,7 +199,7 @@ final class BenchJob implements Job {
       out.flush();
       return Main.OK;
     } finally {
-      spark.stop();
+      SparkSessions.release(spark);
     }
   }
 

@@ -74,7 +74,7 @@ final class CatalogJob implements Job {
       }
       return Main.OK;
     } finally {
-      spark.stop();
+      SparkSessions.release(spark);
     }
   }
 

@@ -91,7 +91,7 @@ final class EraseJob implements Job {
         }
       }
     } finally {
-      spark.stop();
+      SparkSessions.release(spark);
     }
   }
 

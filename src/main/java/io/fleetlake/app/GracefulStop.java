@@ -1,5 +1,6 @@
 package io.fleetlake.app;
 
+import io.fleetlake.lake.SparkSessions;
 import java.io.PrintStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.util.ShutdownHookManager;
@@ -18,6 +19,9 @@ final class GracefulStop {
   private GracefulStop() {}
 
   static void install(SparkSession spark, PrintStream out) {
+    if (SparkSessions.isHosted(spark)) {
+      return; // the application and its end are the host's
+    }
     ShutdownHookManager.get().addShutdownHook(() -> {
       if (spark.sparkContext().isStopped()) {
         return; // the job ended by itself and stopped Spark: nothing runs, and asking would start Spark's RPC again

@@ -25,7 +25,8 @@ public final class Main {
   private final PrintStream out;
   private final PrintStream err;
 
-  Main(Map<String, String> env, PrintStream out, PrintStream err) {
+  /** A run of the jar's command line with this environment and these streams (main's own, or a test's). */
+  public Main(Map<String, String> env, PrintStream out, PrintStream err) {
     this.env = env;
     this.out = out;
     this.err = err;
@@ -40,7 +41,8 @@ public final class Main {
     }
   }
 
-  int run(String... args) {
+  /** Runs the command line {@code args} (a job and its options); returns the exit code. */
+  public int run(String... args) {
     CommandLine commandLine;
     try {
       commandLine = CommandLine.parse(args);

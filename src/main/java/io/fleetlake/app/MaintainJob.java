@@ -53,7 +53,7 @@ final class MaintainJob implements Job {
       }
       return Main.OK;
     } finally {
-      spark.stop();
+      SparkSessions.release(spark);
     }
   }
 

@@ -42,7 +42,7 @@ final class ReportJob implements Job {
           page.missing().isEmpty() ? "" : "; not there yet: " + String.join(", ", page.missing()));
       return Main.OK;
     } finally {
-      spark.stop();
+      SparkSessions.release(spark);
     }
   }
 }

@@ -155,7 +155,7 @@ final class RunAllJob implements Job {
       }
       return Main.OK;
     } finally {
-      spark.stop();
+      SparkSessions.release(spark);
     }
   }
 

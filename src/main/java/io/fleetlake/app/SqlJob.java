@@ -69,7 +69,7 @@ final class SqlJob implements Job {
       }
       throw e;
     } finally {
-      spark.stop();
+      SparkSessions.release(spark);
     }
   }
 

@@ -48,7 +48,7 @@ interface StreamingJob extends Job {
       spark.sparkContext().listenerBus().waitUntilEmpty();
       return Main.OK;
     } finally {
-      spark.stop();
+      SparkSessions.release(spark);
     }
   }
 }

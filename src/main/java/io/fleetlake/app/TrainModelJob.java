@@ -52,7 +52,7 @@ final class TrainModelJob implements Job {
       out.printf("  the model's MAE is %.1f %% of the baseline's; saved to %s%n", 100 * m.mae() / m.baselineMae(), m.modelPath());
       return Main.OK;
     } finally {
-      spark.stop();
+      SparkSessions.release(spark);
     }
   }
 }

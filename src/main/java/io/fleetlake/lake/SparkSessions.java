@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
  * Builds the one SparkSession of a job from fleetlake's settings: Delta, the s3a endpoint and keys, the
@@ -24,10 +27,63 @@ public final class SparkSessions {
   private static final Set<String> DRIVER_LAUNCH = Set.of("spark.driver.memory", "spark.driver.cores",
       "spark.driver.memoryOverhead", "spark.driver.extraJavaOptions", "spark.driver.defaultJavaOptions",
       "spark.driver.extraClassPath", "spark.driver.extraLibraryPath", "spark.submit.deployMode", "spark.master");
+  /** The application this JVM's jobs share, where one is hosting them (a test JVM); else null. */
+  private static volatile SparkSession host;
+
   private SparkSessions() {}
 
+  /**
+   * From now on, the jobs this JVM runs share {@code application}'s SparkContext, each in a session of its own,
+   * instead of starting an application each and stopping it at the end: a test JVM runs dozens of jobs, and an
+   * application's start costs what a JVM's does. A job's session takes the settings a running application can
+   * take (SQL settings: the lake's catalogs, shuffle partitions, time zone); the others (Spark's own, static SQL
+   * settings, Hadoop's) are the host's. {@code null} ends the hosting.
+   */
+  public static void hostJobsIn(SparkSession application) {
+    host = application;
+  }
+
+  /** Whether {@code spark} is a job's session in a hosting application (see {@link #hostJobsIn}). */
+  public static boolean isHosted(SparkSession spark) {
+    SparkSession application = host;
+    return application != null && spark.sparkContext() == application.sparkContext();
+  }
+
+  /**
+   * Ends a job's Spark: stops the application the job started, or, for a hosted job, the streaming queries its
+   * session still runs (the application is the host's).
+   */
+  public static void release(SparkSession spark) {
+    if (!isHosted(spark)) {
+      spark.stop();
+      return;
+    }
+    for (StreamingQuery query : spark.streams().active()) {
+      try {
+        query.stop();
+      } catch (TimeoutException e) {
+        throw new IllegalStateException(query.name() + " did not stop", e);
+      }
+    }
+  }
+
   public static SparkSession create(Settings settings, String jobName) {
+    SparkSession application = host;
+    if (application != null) {
+      return hostedSession(application, settings, jobName);
+    }
     return create(settings, jobName, new SparkConf());
+  }
+
+  private static SparkSession hostedSession(SparkSession application, Settings settings, String jobName) {
+    SparkSession session = application.newSession();
+    defaults(settings, jobName).forEach((key, value) -> {
+      if ((key.startsWith("spark.sql.") || key.startsWith("spark.databricks.")) && !SQLConf.isStaticConfigKey(key)) {
+        session.conf().set(key, value);
+      }
+    });
+    applyS3Keys(session.sparkContext().hadoopConfiguration(), settings.s3());
+    return session;
   }
 
   /**

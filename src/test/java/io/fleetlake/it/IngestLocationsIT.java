@@ -54,10 +54,8 @@ class IngestLocationsIT {
     assertEquals(0, firstIngest.exitCode(), firstIngest::toString);
   }
 
-  private static Command.Result job(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(stack.configArguments());
-    return Command.sparkSubmit(env, all);
+  private static Command.Result job(String... args) {
+    return stack.runInJvm(env, args);
   }
 
   private static Dataset<Row> table(String name) {
@@ -166,7 +164,8 @@ class IngestLocationsIT {
     records.add(new byte[][] {MalformedPings.KEY, utf8(good.replace("c-1", "c-2"))});
     fuzz.forEach(r -> records.add(new byte[][] {r.key(), r.value()}));
     topic.send(0, records);
-    Command.Result ingest = stack.submit(TestStack.isolatedEnv(topic.name(), root), "ingest-locations", "--available-now");
+    Command.Result ingest = stack.runInJvm(TestStack.isolatedEnv(topic.name(), root), "ingest-locations", "--available-now");
+    assertEquals(0, ingest.exitCode(), ingest::toString);
     assertTrue(ingest.out().contains("batch 0: " + String.format("%,d", records.size()) + " records"), ingest::toString);
 
     Map<Long, String> reasons = new HashMap<>();

@@ -91,6 +91,26 @@ public final class TestStack implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Runs a job against this stack in this JVM, as a session of the test's SparkSession
+   * ({@link io.fleetlake.lake.SparkSessions#hostJobsIn}): what spark-submit would run, without a JVM and a Spark
+   * application of its own. For what a job does; a test of the command line, of a process's end (a kill) or of
+   * everything a process prints uses {@link #submit} or {@link Command#sparkSubmit}. Log lines go to the test's
+   * own output, not into the result.
+   */
+  public Command.Result runInJvm(Map<String, String> env, String... args) {
+    io.fleetlake.lake.SparkSessions.hostJobsIn(TestSpark.session(settings));
+    Map<String, String> all = new java.util.HashMap<>(System.getenv());
+    all.keySet().removeIf(k -> k.startsWith("FLEETLAKE_"));
+    all.putAll(env);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code = new io.fleetlake.app.Main(all, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)).run(jobArguments(args).toArray(String[]::new));
+    return new Command.Result(code, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+        err.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** The servers themselves, e.g. to stop and start one for an outage. */
   public LocalStack servers() {
     return stack;
