@@ -149,7 +149,10 @@ public final class WeatherHourlyTable {
       source.write().format("delta").partitionBy("date").save(path);
       return;
     }
-    DeltaTable.forPath(spark, path).as("t").merge(source.as("s"), KEY)
+    // the days on the target: Delta skips target files (date partitions) only by predicates on the target alone
+    Object[] days = rows.stream().map(r -> r.get(0)).distinct().toArray();
+    DeltaTable.forPath(spark, path).as("t")
+        .merge(source.as("s"), org.apache.spark.sql.functions.col("t.date").isin(days).and(org.apache.spark.sql.functions.expr(KEY)))
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         .execute();

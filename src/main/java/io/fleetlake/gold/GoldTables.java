@@ -1,6 +1,7 @@
 package io.fleetlake.gold;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.GoldSettings;
@@ -61,10 +62,13 @@ public final class GoldTables {
               + "CAST(NULL AS TIMESTAMP) valid_to, CAST(NULL AS INT) version, CAST(NULL AS STRING) unit_type WHERE false");
       Dataset<Row> hourPings = pings.withColumn("hour", org.apache.spark.sql.functions.date_trunc("hour", col("event_time")))
           .join(hours, new String[] {"unit_id", "hour"}, "left_semi");
+      // each MERGE names the touched days on the target: Delta skips target files only by predicates on the
+      // target alone, so a join's t.date = s.date would scan every day of the table, for ever more days
+      Column onDays = col("t.date").isin(dates.toArray());
       long hourCount = upsert(spark, GoldAggregates.HOURLY, aggregates.hourly(hourPings).localCheckpoint(true),
-          "t.date = s.date AND t.unit_id = s.unit_id AND t.hour = s.hour", null, "date");
+          onDays.and(expr("t.date = s.date AND t.unit_id = s.unit_id AND t.hour = s.hour")), null, "date");
       long dayCount = upsert(spark, GoldAggregates.DAILY, aggregates.daily(pings, performance, dimension).localCheckpoint(true),
-          "t.date = s.date AND t.unit_type = s.unit_type", col("t.date").isin(dates.toArray()));
+          onDays.and(expr("t.date = s.date AND t.unit_type = s.unit_type")), onDays);
       Dataset<Row> unitDayPings = pings.join(unitDays.withColumnRenamed("stat_date", "event_date"),
           new String[] {"unit_id", "event_date"}, "left_semi");
       Dataset<Row> unitDayPerformance = performance.join(unitDays, new String[] {"unit_id", "stat_date"}, "left_semi");
@@ -74,7 +78,7 @@ public final class GoldTables {
           .collectAsList().toArray();
       long unitDayCount = upsert(spark, GoldAggregates.FEATURES,
           aggregates.features(unitDayPings, unitDayPerformance).localCheckpoint(true),
-          "t.stat_date = s.stat_date AND t.unit_id = s.unit_id",
+          col("t.stat_date").isin(dates.toArray()).and(expr("t.stat_date = s.stat_date AND t.unit_id = s.unit_id")),
           // the dates first: they prune the table's partitions
           col("t.stat_date").isin(dates.toArray()).and(unitDay(col("t.unit_id"), col("t.stat_date")).isin(touchedUnitDays)),
           "stat_date");
@@ -91,7 +95,7 @@ public final class GoldTables {
    * Writes {@code rows} in place of the table's rows with the same key; with {@code deleteScope}, rows of the
    * table in that scope that the computation no longer produces are deleted. Returns the rows written.
    */
-  private long upsert(SparkSession spark, String table, Dataset<Row> rows, String on, Column deleteScope,
+  private long upsert(SparkSession spark, String table, Dataset<Row> rows, Column on, Column deleteScope,
                       String... partitionBy) {
     long count = rows.count();
     String path = lake.table("gold", table);

@@ -249,10 +249,10 @@ public final class LocationsEnriched {
     if (count > 0) {
       java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
       weatherColumns.forEach(c -> set.put(c, "s." + c));
+      Dataset<Row> source = changed.select(java.util.stream.Stream.concat(java.util.stream.Stream.of("event_id", "event_date"),
+          weatherColumns.stream()).map(c -> col(c)).toArray(Column[]::new)).localCheckpoint(true);
       DeltaTable.forPath(spark, path).as("t")
-          .merge(changed.select(java.util.stream.Stream.concat(java.util.stream.Stream.of("event_id", "event_date"),
-                  weatherColumns.stream()).map(c -> col(c)).toArray(Column[]::new)).as("s"),
-              "t.event_date = s.event_date AND t.event_id = s.event_id")
+          .merge(source.as("s"), onTheirDays(source, "t.event_date = s.event_date AND t.event_id = s.event_id"))
           .whenMatched().updateExpr(set)
           .execute();
     }
@@ -286,7 +286,7 @@ public final class LocationsEnriched {
       UNIT.keySet().forEach(c -> set.put(c, "s." + c));
       set.put("unit_known", "true");
       DeltaTable.forPath(spark, path).as("t")
-          .merge(described.as("s"), "t.event_date = s.event_date AND t.event_id = s.event_id")
+          .merge(described.as("s"), onTheirDays(described, "t.event_date = s.event_date AND t.event_id = s.event_id"))
           .whenMatched().updateExpr(set)
           .execute();
     }
@@ -313,7 +313,7 @@ public final class LocationsEnriched {
       unchanged = unchanged.and(col("t." + c).eqNullSafe(col("s." + c)));
     }
     DeltaTable.forPath(spark, path).as("t")
-        .merge(source.as("s"), "t.event_date = s.event_date AND t.event_id = s.event_id")
+        .merge(source.as("s"), onTheirDays(source, "t.event_date = s.event_date AND t.event_id = s.event_id"))
         .whenMatched(col("s." + KIND).equalTo(lit(NEIGHBOUR)).and(not(unchanged))).updateExpr(set)
         .whenNotMatched(col("s." + KIND).equalTo(lit(NEW))).insertExpr(insert)
         .execute();
@@ -337,6 +337,16 @@ public final class LocationsEnriched {
       result = result.withColumn(c.getKey(), lit(null).cast(c.getValue()));
     }
     return result;
+  }
+
+  /**
+   * A MERGE's condition with the source's days as literals on the target: Delta skips target files only by
+   * predicates on the target alone, never by the join's {@code t.event_date = s.event_date}, so without them
+   * every MERGE would scan every day of silver: a year-old lake, a year of files per micro-batch.
+   */
+  static Column onTheirDays(Dataset<Row> source, String join) {
+    Object[] days = source.select("event_date").distinct().as(org.apache.spark.sql.Encoders.DATE()).collectAsList().toArray();
+    return col("t.event_date").isin(days).and(org.apache.spark.sql.functions.expr(join));
   }
 
   private static java.sql.Date maxDate(Dataset<Row> rows) {

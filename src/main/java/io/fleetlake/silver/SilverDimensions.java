@@ -2,6 +2,7 @@ package io.fleetlake.silver;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
@@ -55,7 +56,9 @@ public final class SilverDimensions {
       return units.size();
     }
     DeltaTable.forPath(spark, path).as("t")
-        .merge(versions.as("s"), "t.unit_id = s.unit_id AND t.valid_from = s.valid_from")
+        // the batch's units on the target too: Delta skips target files by predicates on the target alone
+        .merge(versions.as("s"), col("t." + UnitDimension.KEY).isin(units.toArray())
+            .and(expr("t.unit_id = s.unit_id AND t.valid_from = s.valid_from")))
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         // the ids as literal values, never as SQL text: an id is any string a source database holds
@@ -94,8 +97,11 @@ public final class SilverDimensions {
     String later = polledAt
         ? "(s._polled_at > t._polled_at OR (s._polled_at = t._polled_at AND s.updated_at > t.updated_at))"
         : "s.updated_at > t.updated_at";
+    // the batch's days on the target: Delta skips target files (here whole stat_date partitions) only by
+    // predicates on the target alone, never by the join's t.stat_date = s.stat_date
+    Object[] days = latest.select("stat_date").distinct().as(Encoders.DATE()).collectAsList().toArray();
     DeltaTable.forPath(spark, path).as("t")
-        .merge(latest.as("s"), "t.unit_id = s.unit_id AND t.stat_date = s.stat_date")
+        .merge(latest.as("s"), col("t.stat_date").isin(days).and(expr("t.unit_id = s.unit_id AND t.stat_date = s.stat_date")))
         .whenMatched("s." + GONE + " AND " + later).delete()
         .whenMatched("NOT s." + GONE + " AND " + later).updateAll()
         .whenNotMatched("NOT s." + GONE).insertAll()
