@@ -13,7 +13,6 @@ import io.fleetlake.quality.QualityResults;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +25,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.storage.StorageLevel;
+import scala.Option;
 
 /**
  * One micro-batch of Kafka records into bronze/locations, bronze/locations_quarantine and _quality/results.
@@ -52,6 +53,8 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
   private final EventTimeRange eventTimes;
   private final Map<Long, Summary> summaries = new ConcurrentHashMap<>();
   private final Map<String, Map<Integer, Long>> position = new java.util.TreeMap<>();
+  private long knownUnitsVersion = -1;
+  private Set<String> knownUnits = Set.of();
 
   public LocationIngestBatch(LakeSettings lake, EventTimeRange eventTimes) {
     this.lake = lake;
@@ -63,14 +66,23 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
     return summaries.remove(batchId);
   }
 
-  /** The unit ids of bronze/transport_units, if that table exists yet (poll-sources writes it). */
-  private Optional<Set<String>> knownUnits(SparkSession spark) {
+  /**
+   * The unit ids of bronze/transport_units, if that table exists yet (poll-sources writes it). Read again only
+   * when the table has a new version (a poll, hourly): a micro-batch otherwise asks Delta's log for the
+   * version and nothing more, however long the table's history.
+   */
+  private synchronized Optional<Set<String>> knownUnits(SparkSession spark) {
     String path = lake.table("bronze", "transport_units");
     if (!DeltaTable.isDeltaTable(spark, path)) {
       return Optional.empty();
     }
-    return Optional.of(new HashSet<>(spark.read().format("delta").load(path).select("unit_id").distinct()
-        .as(Encoders.STRING()).collectAsList()));
+    long version = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+    if (version != knownUnitsVersion) {
+      knownUnits = Set.copyOf(spark.read().format("delta").option("versionAsOf", version).load(path)
+          .select("unit_id").distinct().as(Encoders.STRING()).collectAsList());
+      knownUnitsVersion = version;
+    }
+    return Optional.of(knownUnits);
   }
 
   /**
