@@ -1,7 +1,7 @@
 package io.fleetlake.gold;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.GoldSettings;
@@ -29,6 +29,10 @@ public final class GoldTables {
 
   private final LakeSettings lake;
   private final GoldAggregates aggregates;
+  /** A MERGE source's column: whether the row is written or its key deleted; not a column of the tables. */
+  private static final String OPERATION = "_gold_operation";
+  private static final String UPSERT = "upsert";
+  private static final String DELETE = "delete";
 
   public GoldTables(LakeSettings lake, GoldSettings settings) {
     this.lake = lake;
@@ -66,9 +70,9 @@ public final class GoldTables {
       // target alone, so a join's t.date = s.date would scan every day of the table, for ever more days
       Column onDays = col("t.date").isin(dates.toArray());
       long hourCount = upsert(spark, GoldAggregates.HOURLY, aggregates.hourly(hourPings).localCheckpoint(true),
-          onDays.and(expr("t.date = s.date AND t.unit_id = s.unit_id AND t.hour = s.hour")), null, "date");
+          onDays, List.of("date", "unit_id", "hour"), null, "date");
       long dayCount = upsert(spark, GoldAggregates.DAILY, aggregates.daily(pings, performance, dimension).localCheckpoint(true),
-          onDays.and(expr("t.date = s.date AND t.unit_type = s.unit_type")), onDays);
+          onDays, List.of("date", "unit_type"), onDays);
       Dataset<Row> unitDayPings = pings.join(unitDays.withColumnRenamed("stat_date", "event_date"),
           new String[] {"unit_id", "event_date"}, "left_semi");
       Dataset<Row> unitDayPerformance = performance.join(unitDays, new String[] {"unit_id", "stat_date"}, "left_semi");
@@ -76,11 +80,12 @@ public final class GoldTables {
       // unit-days exactly, as values, never as SQL text
       Object[] touchedUnitDays = unitDays.select(unitDay(col("unit_id"), col("stat_date"))).as(Encoders.STRING())
           .collectAsList().toArray();
+      Column onStatDays = col("t.stat_date").isin(dates.toArray());
       long unitDayCount = upsert(spark, GoldAggregates.FEATURES,
           aggregates.features(unitDayPings, unitDayPerformance).localCheckpoint(true),
-          col("t.stat_date").isin(dates.toArray()).and(expr("t.stat_date = s.stat_date AND t.unit_id = s.unit_id")),
+          onStatDays, List.of("stat_date", "unit_id"),
           // the dates first: they prune the table's partitions
-          col("t.stat_date").isin(dates.toArray()).and(unitDay(col("t.unit_id"), col("t.stat_date")).isin(touchedUnitDays)),
+          onStatDays.and(unitDay(col("t.unit_id"), col("t.stat_date")).isin(touchedUnitDays)),
           "stat_date");
       return new Summary(hourCount, dayCount, unitDayCount);
     } finally {
@@ -93,23 +98,51 @@ public final class GoldTables {
 
   /**
    * Writes {@code rows} in place of the table's rows with the same key; with {@code deleteScope}, rows of the
-   * table in that scope that the computation no longer produces are deleted. Returns the rows written.
+   * table in that scope that the computation no longer produces are deleted, in the same commit. Returns the rows
+   * written.
+   *
+   * @param days the touched days as a predicate on the target ({@code t.}): the MERGE reads their files only
+   * @param key the columns that name a row (compared null-safe: a unit type may be unknown)
+   * @param deleteScope on the target ({@code t.}), within {@code days}
    */
-  private long upsert(SparkSession spark, String table, Dataset<Row> rows, Column on, Column deleteScope,
-                      String... partitionBy) {
+  private long upsert(SparkSession spark, String table, Dataset<Row> rows, Column days, List<String> key,
+                      Column deleteScope, String... partitionBy) {
     long count = rows.count();
     String path = lake.table("gold", table);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       rows.write().format("delta").mode("append").partitionBy(partitionBy).save(path);
       return count;
     }
-    var merge = DeltaTable.forPath(spark, path).as("t").merge(rows.as("s"), on)
-        .whenMatched().updateAll()
-        .whenNotMatched().insertAll();
-    if (deleteScope != null) {
-      merge = merge.whenNotMatchedBySource(deleteScope).delete();
+    DeltaTable target = DeltaTable.forPath(spark, path);
+    Column on = days;
+    for (String k : key) {
+      on = on.and(col("t." + k).eqNullSafe(col("s." + k)));
     }
-    merge.execute();
+    Dataset<Row> source = rows.withColumn(OPERATION, lit(UPSERT));
+    if (deleteScope != null) {
+      // the scope's rows that the computation no longer produces, as deletions of this MERGE: a NOT MATCHED BY
+      // SOURCE clause would make Delta read (and rewrite) every file of the table, whatever its condition
+      Column produced = lit(true);
+      for (String k : key) {
+        produced = produced.and(col("t." + k).eqNullSafe(col("r." + k)));
+      }
+      Dataset<Row> gone = target.toDF().as("t").filter(deleteScope)
+          .join(rows.select(key.stream().map(k -> col(k)).toArray(Column[]::new)).as("r"), produced, "left_anti")
+          .select(key.stream().map(k -> col("t." + k).as(k)).toArray(Column[]::new))
+          .withColumn(OPERATION, lit(DELETE));
+      source = source.unionByName(gone, true);
+    }
+    // the table's columns by name, not updateAll: with schema evolution on in the session (poll-sources turns it
+    // on, and run-all shares one session) updateAll would add the source's operation column to the table
+    java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+    for (String c : rows.columns()) {
+      values.put(c, "s.`" + c.replace("`", "``") + "`");
+    }
+    target.as("t").merge(source.as("s"), on)
+        .whenMatched(col("s." + OPERATION).equalTo(lit(DELETE))).delete()
+        .whenMatched().updateExpr(values)
+        .whenNotMatched(col("s." + OPERATION).equalTo(lit(UPSERT))).insertExpr(values)
+        .execute();
     return count;
   }
 

@@ -56,9 +56,9 @@ public final class SilverDimensions {
       return units.size();
     }
     DeltaTable.forPath(spark, path).as("t")
-        // the batch's units on the target too: Delta skips target files by predicates on the target alone
-        .merge(versions.as("s"), col("t." + UnitDimension.KEY).isin(units.toArray())
-            .and(expr("t.unit_id = s.unit_id AND t.valid_from = s.valid_from")))
+        // the NOT MATCHED BY SOURCE clause makes Delta read and rewrite the whole table: one row per unit version,
+        // as many as the fleet's description changes, never growing with the days of pings
+        .merge(versions.as("s"), "t.unit_id = s.unit_id AND t.valid_from = s.valid_from")
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         // the ids as literal values, never as SQL text: an id is any string a source database holds
