@@ -39,10 +39,26 @@ public final class DeltaWrites {
    * changes then sees updates and deletes (a plain Delta stream refuses a table that is MERGEd into).
    */
   public static void enableChangeFeed(SparkSession spark, String path) {
-    Object enabled = DeltaTable.forPath(spark, path).detail().select("properties").first()
-        .getJavaMap(0).get("delta.enableChangeDataFeed");
-    if (!"true".equals(enabled)) {
-      spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (delta.enableChangeDataFeed = true)");
+    setProperties(spark, path, java.util.Map.of("delta.enableChangeDataFeed", "true"));
+  }
+
+  /** The table property naming the columns whose per-file statistics Delta keeps (data skipping). */
+  public static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
+
+  /** Sets those of {@code wanted} the table at {@code path} lacks or has otherwise: no commit when none. */
+  public static void setProperties(SparkSession spark, String path, java.util.Map<String, String> wanted) {
+    setProperties(spark, path, DeltaTable.forPath(spark, path).detail().select("properties").first().getJavaMap(0), wanted);
+  }
+
+  /** As {@link #setProperties(SparkSession, String, java.util.Map)}, with the table's properties read already. */
+  public static void setProperties(SparkSession spark, String path, java.util.Map<String, String> current,
+                                   java.util.Map<String, String> wanted) {
+    String changes = wanted.entrySet().stream()
+        .filter(e -> !e.getValue().equals(current.get(e.getKey())))
+        .map(e -> SqlText.quoted(e.getKey()) + " = " + SqlText.quoted(e.getValue()))
+        .collect(java.util.stream.Collectors.joining(", "));
+    if (!changes.isEmpty()) {
+      spark.sql("ALTER TABLE delta." + SqlText.identifier(path) + " SET TBLPROPERTIES (" + changes + ")");
     }
   }
 }

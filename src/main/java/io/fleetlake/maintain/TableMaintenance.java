@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.to_json;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.MaintainSettings.MaintainedTable;
+import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.SqlText;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public final class TableMaintenance {
       // from now on every commit rewrites the manifest of the partitions it changes, so it never lags the table
       wanted.put("delta.compatibility.symlinkFormatManifest.enabled", "true");
     }
-    setProperties(path, properties, wanted);
+    DeltaWrites.setProperties(spark, path, properties, wanted);
     String optimize;
     if (table.zorderBy().isEmpty()) {
       delta.optimize().executeCompaction();
@@ -120,17 +121,6 @@ public final class TableMaintenance {
     }).collect(Collectors.joining(" OR "));
     delta.optimize().where(where).executeZOrderBy(zorderBy);
     return by + " (" + crowded.size() + (crowded.size() == 1 ? " partition" : " partitions") + " of several files)";
-  }
-
-  /** Sets those of {@code wanted} the table does not have yet: no commit when nothing changes. */
-  private void setProperties(String path, Map<String, String> current, Map<String, String> wanted) {
-    String changes = wanted.entrySet().stream()
-        .filter(e -> !e.getValue().equals(current.get(e.getKey())))
-        .map(e -> SqlText.quoted(e.getKey()) + " = " + SqlText.quoted(e.getValue()))
-        .collect(Collectors.joining(", "));
-    if (!changes.isEmpty()) {
-      spark.sql("ALTER TABLE delta." + SqlText.identifier(path) + " SET TBLPROPERTIES (" + changes + ")");
-    }
   }
 
   /** The table's safe minimum: its delta.deletedFileRetentionDuration, or Delta's default of 7 days. */

@@ -44,6 +44,13 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class LocationsEnriched {
   public static final String TABLE = "locations_enriched";
+  /**
+   * The columns whose per-file min/max Delta keeps: those the live batches filter or join on. weather_status is
+   * past the first 32 columns (Delta's default), and without its statistics the refill of waiting weather read
+   * every file of the table; unit_id for maintain's Z-order. A lake made before this gets the property at its next
+   * batch: files written from then on (and those OPTIMIZE rewrites) carry these statistics.
+   */
+  static final String STATS_COLUMNS = "event_id,unit_id,event_time,weather_status";
   private static final double EARTH_RADIUS_KM = 6371.0088;
   private static final List<String> PREVIOUS = List.of("prev_event_time", "seconds_since_prev", "distance_km_since_prev");
   /** The MERGE source's marker: a ping of the batch, or a neighbour whose previous-ping columns it corrects. */
@@ -83,6 +90,7 @@ public final class LocationsEnriched {
   /** Rows wait for weather (pending or failed) as of the last batch or refill: worth a refill between batches. */
   private volatile boolean weatherWaiting;
   private volatile long lastRefillMs;
+  private volatile boolean statsColumnsChecked;
 
   public LocationsEnriched(LakeSettings lake, WeatherSettings weather, int horizonDays) {
     this(lake, weather, horizonDays, WeatherSupply.shared(weather));
@@ -123,6 +131,10 @@ public final class LocationsEnriched {
     SparkSession spark = bronzeBatch.sparkSession();
     String path = lake.table("silver", TABLE);
     boolean exists = DeltaTable.isDeltaTable(spark, path);
+    if (exists && !statsColumnsChecked) {
+      DeltaWrites.setProperties(spark, path, java.util.Map.of(DeltaWrites.STATS_COLUMNS, STATS_COLUMNS));
+      statsColumnsChecked = true;
+    }
     // pings of an erased unit that this stream reaches only now (it was behind) stay erased
     Dataset<Row> batch = ErasureLog.withoutErased(bronzeBatch, lake, "event_date", "ingest_time")
         .select(PING.stream().map(c -> col(c)).toArray(Column[]::new))
@@ -177,7 +189,7 @@ public final class LocationsEnriched {
           // gold streams the table's changes: the corrections of later MERGEs must reach it (set in the same
           // commit: a crash right after creating the table must not leave it without its change feed)
           enriched.repartition(col("event_date")).write().format("delta").partitionBy("event_date")
-              .option("delta.enableChangeDataFeed", "true").save(path);
+              .option("delta.enableChangeDataFeed", "true").option(DeltaWrites.STATS_COLUMNS, STATS_COLUMNS).save(path);
         } else {
           Dataset<Row> neighbours = changedNeighbours.localCheckpoint(true);
           corrected = neighbours.count();
