@@ -32,7 +32,7 @@ final class ReportJob implements Job {
       OutputFiles.requireReachable(spark, output, "--output (report.output)");
       Dashboard.Page page;
       try {
-        page = new Dashboard(spark, settings.lake()).render();
+        page = new Dashboard(spark, settings.lake(), settings.report().days()).render();
       } catch (IllegalStateException e) {
         throw new JobFailedException(e.getMessage());
       }

@@ -26,10 +26,15 @@ public final class Dashboard {
 
   private final SparkSession spark;
   private final LakeSettings lake;
+  private final int days;
+  /** The first day shown: {@code days} back from the newest day in gold/fleet_daily; null before there is one. */
+  private java.sql.Date since;
 
-  public Dashboard(SparkSession spark, LakeSettings lake) {
+  /** @param days the latest days shown (report.days) */
+  public Dashboard(SparkSession spark, LakeSettings lake, int days) {
     this.spark = spark;
     this.lake = lake;
+    this.days = days;
   }
 
   /** What went into the page, for the job's summary line. */
@@ -38,14 +43,19 @@ public final class Dashboard {
   public Page render() {
     List<String> missing = new ArrayList<>();
     for (String table : List.of(GoldAggregates.HOURLY, GoldAggregates.DAILY, GoldAggregates.FEATURES)) {
-      if (!view("gold", table, "gold_" + table)) {
+      if (!DeltaTable.isDeltaTable(spark, lake.table("gold", table))) {
         throw new IllegalStateException(lake.table("gold", table) + " does not exist yet: run gold first");
       }
     }
-    boolean model = view("gold", FuelModel.METRICS, "model_metrics") & view("gold", FuelModel.PREDICTIONS, "model_predictions");
-    boolean quarantine = view("bronze", "locations_quarantine", "quarantine");
-    boolean quality = view("_quality", "results", "quality_results");
-    if (view("_quality", io.fleetlake.sources.TablePoller.QUALITY_TABLE, "poll_quality_results")) {
+    since = firstDayShown();
+    view("gold", GoldAggregates.HOURLY, "gold_" + GoldAggregates.HOURLY, "date");
+    view("gold", GoldAggregates.DAILY, "gold_" + GoldAggregates.DAILY, "date");
+    view("gold", GoldAggregates.FEATURES, "gold_" + GoldAggregates.FEATURES, "stat_date");
+    // the model's tables hold a row per training and the latest test days' predictions: small, whole
+    boolean model = view("gold", FuelModel.METRICS, "model_metrics", null) & view("gold", FuelModel.PREDICTIONS, "model_predictions", null);
+    boolean quarantine = view("bronze", "locations_quarantine", "quarantine", "ingest_date");
+    boolean quality = view("_quality", "results", "quality_results", "date");
+    if (view("_quality", io.fleetlake.sources.TablePoller.QUALITY_TABLE, "poll_quality_results", "date")) {
       // the poll's counts (FUTURE_CURSOR, NULL_CURSOR) are written by another driver, to a table of their own
       spark.sql("SELECT * FROM " + (quality ? "quality_results UNION ALL SELECT * FROM " : "") + "poll_quality_results")
           .createOrReplaceTempView("quality_results");
@@ -202,13 +212,30 @@ public final class Dashboard {
     return rows(sql).stream().map(r -> r.getString(0)).toList();
   }
 
-  private boolean view(String layer, String table, String name) {
+  /**
+   * A table as a view named {@code name}: with {@code dateColumn} (its partition column), its rows of the days
+   * shown only, so that each query reads those days' files.
+   */
+  private boolean view(String layer, String table, String name, String dateColumn) {
     String path = lake.table(layer, table);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       return false;
     }
-    spark.read().format("delta").load(path).createOrReplaceTempView(name);
+    org.apache.spark.sql.Dataset<Row> rows = spark.read().format("delta").load(path);
+    if (dateColumn != null && since != null) {
+      rows = rows.filter(org.apache.spark.sql.functions.col(dateColumn).geq(org.apache.spark.sql.functions.lit(since)));
+    }
+    rows.createOrReplaceTempView(name);
     return true;
+  }
+
+  /** {@code days} back from gold/fleet_daily's newest day, from its partitions in Delta's log (no data read). */
+  private java.sql.Date firstDayShown() {
+    Row newest = org.apache.spark.sql.delta.DeltaLog.forTable(spark, lake.table("gold", GoldAggregates.DAILY))
+        .update(false, scala.Option.empty(), scala.Option.empty()).allFiles().toDF()
+        .select(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.col("partitionValues").getItem("date"))).first();
+    return newest.isNullAt(0) ? null
+        : java.sql.Date.valueOf(java.time.LocalDate.parse(newest.getString(0)).minusDays(days - 1L));
   }
 
   private static String page(String body) {
