@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Every job of the jar, with the Postgres password (read from the Secrets Manager stand-in), both S3 keys and the
  * weather API key set and every logger at DEBUG (Spark, Hadoop's S3A, the AWS SDK, the Kafka and Postgres clients,
- * fleetlake): not one line of any output holds a secret, as it is, URL-encoded or in Base64.
+ * fleetlake) but two that print rows and generated code, never settings (log4j2-debug.properties): not one line
+ * of any output holds a secret, as it is, URL-encoded or in Base64.
  */
 @ExtendWith(LocalStackExtension.class)
 class SecretsIT {
