@@ -127,9 +127,10 @@ class LiveMergeScanTest {
   void aLiveBatchsMergesReadTheSameTargetFilesOnADayOldAndAMonthOldLake() throws Exception {
     Map<String, Scan> dayOld = liveBatchOn(1);
     Map<String, Scan> monthOld = liveBatchOn(30);
-    assertEquals(dayOld.keySet(), monthOld.keySet());
+    // silver/weather_hourly's MERGE comes and goes with what the weather of the history fetched already
     for (String table : List.of(LocationsEnriched.TABLE, GoldAggregates.HOURLY, GoldAggregates.DAILY, GoldAggregates.FEATURES)) {
-      assertTrue(dayOld.containsKey(table), "a MERGE into " + table + ": " + dayOld.keySet());
+      assertTrue(dayOld.containsKey(table) && monthOld.containsKey(table), "a MERGE into " + table + ": "
+          + dayOld.keySet() + ", " + monthOld.keySet());
       assertEquals(dayOld.get(table).after(), monthOld.get(table).after(), table + ": target files read after skipping");
       assertTrue(dayOld.get(table).after() > 0, table + ": the files of the day whose late pings the batch has are read");
     }
