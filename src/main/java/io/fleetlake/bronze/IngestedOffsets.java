@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.min;
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.lake.ErasureLog;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ public final class IngestedOffsets {
   private static final String TOPIC = "kafka_topic";
   private static final String PARTITION = "kafka_partition";
   private static final String OFFSET = "kafka_offset";
+  private static final String KAFKA_TIMESTAMP = "kafka_timestamp";
 
   /** Commits of the quarantine table looked at for the latest recorded position. */
   private static final int HISTORY_LOOKED_AT = 50;
@@ -46,11 +48,19 @@ public final class IngestedOffsets {
   }
 
   /** A micro-batch's offsets in one partition: the lowest and the highest. */
-  public record Range(String topic, int partition, long first, long last) {}
+  /**
+   * A batch's records of one partition: their offsets and their Kafka timestamps, whose statistics let the
+   * lookup of records held already skip the files of earlier days, whatever their offsets: bronze's files are
+   * per event_date and hold several partitions each, so offsets alone skip none of them on a lake that ingested
+   * its history in a few batches.
+   */
+  public record Range(String topic, int partition, long first, long last, Timestamp earliest, Timestamp latest) {}
 
   public static List<Range> ranges(Dataset<Row> records) {
-    return records.groupBy(TOPIC, PARTITION).agg(min(OFFSET), max(OFFSET)).collectAsList().stream()
-        .map(r -> new Range(r.getString(0), r.getInt(1), r.getLong(2), r.getLong(3))).toList();
+    return records.groupBy(TOPIC, PARTITION).agg(min(OFFSET), max(OFFSET), min(KAFKA_TIMESTAMP), max(KAFKA_TIMESTAMP))
+        .collectAsList().stream()
+        .map(r -> new Range(r.getString(0), r.getInt(1), r.getLong(2), r.getLong(3), r.getTimestamp(4), r.getTimestamp(5)))
+        .toList();
   }
 
   /**
@@ -66,7 +76,7 @@ public final class IngestedOffsets {
       return new TreeMap<>(recorded.get());
     }
     Map<Integer, Long> highest = new TreeMap<>();
-    coordinates(col(TOPIC).equalTo(topic)).ifPresent(rows -> {
+    coordinates(col(TOPIC).equalTo(topic), col(TOPIC).equalTo(topic)).ifPresent(rows -> {
       for (Row row : rows.groupBy(PARTITION).agg(max(OFFSET)).collectAsList()) {
         highest.put(row.getInt(0), row.getLong(1));
       }
@@ -108,12 +118,16 @@ public final class IngestedOffsets {
    */
   public Dataset<Row> alreadyHeld(Dataset<Row> records, List<Range> ranges) {
     Column inRange = lit(false);
+    Column inRangeAndTime = lit(false);
     for (Range range : ranges) {
-      inRange = inRange.or(col(TOPIC).equalTo(range.topic()).and(col(PARTITION).equalTo(range.partition()))
-          .and(col(OFFSET).between(range.first(), range.last())));
+      Column offsets = col(TOPIC).equalTo(range.topic()).and(col(PARTITION).equalTo(range.partition()))
+          .and(col(OFFSET).between(range.first(), range.last()));
+      inRange = inRange.or(offsets);
+      // a record held already is the same record: its Kafka timestamp is the one it has now
+      inRangeAndTime = inRangeAndTime.or(range.earliest() == null || range.latest() == null ? offsets
+          : offsets.and(col(KAFKA_TIMESTAMP).between(range.earliest(), range.latest())));
     }
-    Column filter = inRange;
-    return coordinates(filter).orElseGet(() -> records.select(TOPIC, PARTITION, OFFSET).limit(0));
+    return coordinates(inRangeAndTime, inRange).orElseGet(() -> records.select(TOPIC, PARTITION, OFFSET).limit(0));
   }
 
   /** {@code records} without the ones the lake already holds. */
@@ -124,15 +138,16 @@ public final class IngestedOffsets {
   }
 
   /** Bronze's, quarantine's and the erased records' coordinates: an erased record was held, and stays so. */
-  private Optional<Dataset<Row>> coordinates(Column filter) {
+  private Optional<Dataset<Row>> coordinates(Column withTime, Column offsetsOnly) {
     List<Dataset<Row>> tables = new ArrayList<>();
     for (String table : List.of(LocationIngestBatch.BRONZE, LocationIngestBatch.QUARANTINE)) {
       String path = lake.table("bronze", table);
       if (DeltaTable.isDeltaTable(spark, path)) {
-        tables.add(spark.read().format("delta").load(path));
+        tables.add(spark.read().format("delta").load(path).filter(withTime));
       }
     }
-    ErasureLog.erasedOffsets(spark, lake).ifPresent(tables::add);
-    return tables.stream().map(t -> t.filter(filter).select(TOPIC, PARTITION, OFFSET)).reduce(Dataset::union);
+    // the erased records' log keeps coordinates only
+    ErasureLog.erasedOffsets(spark, lake).ifPresent(erased -> tables.add(erased.filter(offsetsOnly)));
+    return tables.stream().map(t -> t.select(TOPIC, PARTITION, OFFSET)).reduce(Dataset::union);
   }
 }

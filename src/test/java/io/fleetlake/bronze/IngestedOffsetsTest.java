@@ -24,7 +24,7 @@ class IngestedOffsetsTest {
 
   private static Dataset<Row> offsets(long from, long to) {
     return spark.range(from, to + 1).selectExpr("'fleet.locations' AS kafka_topic", "0 AS kafka_partition",
-        "id AS kafka_offset");
+        "id AS kafka_offset", "timestamp_seconds(1790000000 + id) AS kafka_timestamp");
   }
 
   /**
@@ -43,7 +43,8 @@ class IngestedOffsetsTest {
 
     Dataset<Row> batch = offsets(3, 12);
     List<IngestedOffsets.Range> ranges = IngestedOffsets.ranges(batch);
-    assertEquals(List.of(new IngestedOffsets.Range("fleet.locations", 0, 3, 12)), ranges);
+    assertEquals(List.of(new IngestedOffsets.Range("fleet.locations", 0, 3, 12, new java.sql.Timestamp(1_790_000_003_000L),
+        new java.sql.Timestamp(1_790_000_012_000L))), ranges);
     assertEquals(7, held.alreadyHeld(batch, ranges).count(), "3..9 are held");
     assertEquals(List.of(10L, 11L, 12L), IngestedOffsets.without(batch, held.alreadyHeld(batch, ranges))
         .select("kafka_offset").orderBy("kafka_offset").as(org.apache.spark.sql.Encoders.LONG()).collectAsList());
