@@ -16,6 +16,7 @@ import io.fleetlake.config.PollSettings;
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.PostgresSettings;
 import io.fleetlake.lake.DeltaWrites;
+import io.fleetlake.lake.SqlText;
 import io.fleetlake.lake.ErasureLog;
 import io.fleetlake.quality.QualityResults;
 import java.sql.SQLException;
@@ -399,11 +400,41 @@ public final class TablePoller {
           + "coalesce(t." + SOURCE_DELETED + ", false) AND NOT s." + SOURCE_DELETED + " AND t." + cursor + " = s." + cursor
           + "))";
       Row metrics = spark.sql("MERGE INTO delta.`" + path + "` t USING " + view + " s ON " + on
-          + " WHEN NOT MATCHED THEN INSERT *").first();
+          + onTheirPartitions(table, rows) + " WHEN NOT MATCHED THEN INSERT *").first();
       return metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
     } finally {
       spark.catalog().dropTempView(view);
     }
+  }
+
+  /**
+   * The polled rows' partitions, named on the target: Delta skips target files only by conditions on the target
+   * alone, so a MERGE on the key read every day of bronze/unit_performance for a poll of one day's rows. A
+   * column with more than 1,000 values among the rows (a full snapshot of a long history) is left unnamed.
+   */
+  private static String onTheirPartitions(PolledTable table, Dataset<Row> rows) {
+    StringBuilder on = new StringBuilder();
+    for (String column : table.partitionBy()) {
+      DataType type = rows.schema().apply(column).dataType();
+      // as text (which casts back to the same value in this session) written as hex: no value is SQL
+      List<Row> values = rows.select(col(quoted(column)).cast("string")).distinct().limit(1_001).collectAsList();
+      if (values.size() > 1_000) {
+        continue;
+      }
+      List<String> literals = new ArrayList<>();
+      boolean nulls = false;
+      for (Row value : values) {
+        if (value.isNullAt(0)) {
+          nulls = true;
+        } else {
+          literals.add("CAST(" + SqlText.literal(value.getString(0)) + " AS " + type.sql() + ")");
+        }
+      }
+      String target = "t." + quoted(column);
+      on.append(" AND (").append(literals.isEmpty() ? "false" : target + " IN (" + String.join(", ", literals) + ")")
+          .append(nulls ? " OR " + target + " IS NULL" : "").append(")");
+    }
+    return on.toString();
   }
 
   /**
