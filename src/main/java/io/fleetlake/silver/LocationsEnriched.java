@@ -47,7 +47,8 @@ public final class LocationsEnriched {
   /**
    * The columns whose per-file min/max Delta keeps: those the live batches filter or join on. weather_status is
    * past the first 32 columns (Delta's default), and without its statistics the refill of waiting weather read
-   * every file of the table; unit_id for maintain's Z-order. A lake made before this gets the property at its next
+   * every file of the table; unit_id for maintain's Z-order (unit_known cannot have any: Delta keeps none for
+   * booleans). A lake made before this gets the property at its next
    * batch: files written from then on (and those OPTIMIZE rewrites) carry these statistics.
    */
   static final String STATS_COLUMNS = "event_id,unit_id,event_time,weather_status";
@@ -145,8 +146,10 @@ public final class LocationsEnriched {
       Dataset<Row> fresh = batch;
       if (exists) {
         // a re-sent ping has the same event_time, so its twin is in the same event_date partition
-        Dataset<Row> dates = batch.select(to_date(col("event_time")).as("event_date")).distinct();
-        Dataset<Row> known = silver.join(dates, "event_date").select(col("event_id").as("known_id"));
+        // named as values: a join on the dates' table is not pruned by partition, and read every day of silver
+        Object[] days = batch.select(to_date(col("event_time")).as("event_date")).distinct()
+            .as(org.apache.spark.sql.Encoders.DATE()).collectAsList().toArray();
+        Dataset<Row> known = silver.filter(col("event_date").isin(days)).select(col("event_id").as("known_id"));
         fresh = batch.join(known, col("event_id").equalTo(col("known_id")), "left_anti");
       }
       // checkpointed, not cached: the MERGEs below refresh every cached plan that reads silver, which would
@@ -230,16 +233,20 @@ public final class LocationsEnriched {
     Set<WeatherCell> finalised = supply.finalise(spark, weatherTable, out);
     // provisional rows old enough for the archive: whoever made their hours final (this run, an earlier one
     // that failed before its MERGE, a backfill), the join below gives them the final values
-    Column wanted = WeatherEnrichment.refillable().or(col("weather_status").equalTo(lit(WeatherEnrichment.PROVISIONAL))
-        .and(col("event_date").lt(lit(java.sql.Date.valueOf(supply.today().minusDays(weather.archiveAfterDays()))))));
+    // three disjoint reads, not one OR: Delta prunes partitions and skips files by a filter's conjuncts only, and
+    // an OR mixing event_date with weather_status read every file of every day
+    Dataset<Row> table = spark.read().format("delta").load(path);
+    Column archived = col("event_date").lt(lit(java.sql.Date.valueOf(supply.today().minusDays(weather.archiveAfterDays()))));
+    Column provisional = col("weather_status").equalTo(lit(WeatherEnrichment.PROVISIONAL));
+    Dataset<Row> before = table.filter(WeatherEnrichment.refillable())
+        .unionByName(table.filter(archived.and(provisional)));
     if (!finalised.isEmpty()) {
       Set<java.sql.Date> days = new java.util.HashSet<>();
       finalised.forEach(k -> days.add(java.sql.Date.valueOf(k.day())));
-      wanted = wanted.or(col("event_date").isin(days.toArray()).and(col("weather_status").isin(
-          WeatherEnrichment.PROVISIONAL, WeatherEnrichment.MISSING)));
+      before = before.unionByName(table.filter(col("event_date").isin(days.toArray())
+          .and(col("weather_status").equalTo(lit(WeatherEnrichment.MISSING)).or(provisional.and(not(archived))))));
     }
     List<String> weatherColumns = List.of(WeatherEnrichment.WEATHER.fieldNames());
-    Dataset<Row> before = spark.read().format("delta").load(path).filter(wanted);
     for (String c : weatherColumns) {
       before = before.withColumn("_before_" + c, col(c));
     }
