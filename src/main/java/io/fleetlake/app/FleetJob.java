@@ -25,7 +25,7 @@ enum FleetJob {
   TRAIN_MODEL("train-model", "batch: baseline resource-usage model from gold/resource_usage_features",
       TrainModelJob.USAGE, TrainModelJob::new),
   REPORT("report", "render the gold tables to a self-contained HTML dashboard", ReportJob.USAGE, ReportJob::new),
-  BENCH("bench", "measure the performance ratios P1–P7 against the local stack (throwaway topics, databases, lakes)",
+  BENCH("bench", "measure the performance ratios P1–P9 against the local stack (throwaway topics, databases, lakes)",
       BenchJob.USAGE, BenchJob::new),
   DOCTOR("doctor", "check every configured endpoint (Kafka, Postgres, S3, weather) and say what is wrong",
       DoctorJob.USAGE, DoctorJob::new),

@@ -30,11 +30,17 @@ public final class BenchReport {
   }
 
   /**
-   * @param id P1…P7 (several rows may share one: P3's two ratios, P5's tables, P7's scales)
+   * @param key the figure's name in result.json's {@code figures}: {@code P1}, {@code P3_backfill_cells}; a dot
+   *     nests ({@code P9.gold} is {@code "P9": {"gold": …}})
    * @param what what was divided by what
    * @param detail the measurements behind the ratio, for the reader who wants to check it
    */
-  public record Figure(String id, String what, double value, Goal goal, double target, double tolerance, String detail) {
+  public record Figure(String key, String what, double value, Goal goal, double target, double tolerance, String detail) {
+    /** P1…P9: the goal the figure belongs to, as the table shows it. */
+    public String id() {
+      return key.split("[._]", 2)[0];
+    }
+
     public boolean met() {
       return !Double.isNaN(value) && goal.met(value, target, tolerance);
     }
@@ -56,8 +62,11 @@ public final class BenchReport {
     document.put(key, value);
   }
 
-  public Figure add(String id, String what, double value, Goal goal, double target, double tolerance, String detail) {
-    Figure figure = new Figure(id, what, value, goal, target, tolerance, detail);
+  public Figure add(String key, String what, double value, Goal goal, double target, double tolerance, String detail) {
+    if (figures.stream().anyMatch(f -> f.key().equals(key))) {
+      throw new IllegalArgumentException("a second figure named " + key);
+    }
+    Figure figure = new Figure(key, what, value, goal, target, tolerance, detail);
     figures.add(figure);
     return figure;
   }
@@ -82,11 +91,13 @@ public final class BenchReport {
   }
 
   public void write(Path file) throws IOException {
-    Map<String, Object> json = new LinkedHashMap<>(document);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("figures", values());
+    json.putAll(document);
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Figure f : figures) {
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("id", f.id());
+      row.put("key", f.key());
       row.put("what", f.what());
       row.put("value", Double.isNaN(f.value()) ? null : f.value());
       row.put("goal", f.goalText());
@@ -94,7 +105,7 @@ public final class BenchReport {
       row.put("detail", f.detail());
       rows.add(row);
     }
-    json.put("figures", rows);
+    json.put("goals", rows);
     json.put("goals_missed", missed());
     if (file.toAbsolutePath().getParent() != null) {
       Files.createDirectories(file.toAbsolutePath().getParent());
@@ -102,8 +113,25 @@ public final class BenchReport {
     new ObjectMapper().writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
   }
 
+  /** Every figure's value by its key, a dotted key nested: what a script compares from run to run. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> values() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Figure f : figures) {
+      Double value = Double.isNaN(f.value()) ? null : f.value();
+      int dot = f.key().indexOf('.');
+      if (dot < 0) {
+        values.put(f.key(), value);
+      } else {
+        ((Map<String, Object>) values.computeIfAbsent(f.key().substring(0, dot), k -> new LinkedHashMap<String, Object>()))
+            .put(f.key().substring(dot + 1), value);
+      }
+    }
+    return values;
+  }
+
   /** Three significant digits, no exponent: ratios read as 0.812, 1.04, 12.3. */
-  static String plain(double value) {
+  public static String plain(double value) {
     if (value == 0 || Double.isInfinite(value)) {
       return Double.toString(value);
     }

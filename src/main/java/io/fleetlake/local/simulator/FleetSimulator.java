@@ -35,6 +35,8 @@ public final class FleetSimulator {
   private final KafkaSettings kafka;
   private final PostgresSettings postgres;
   private final PrintStream out;
+  private Simulation.Options livePlannedFor;
+  private Simulation livePlan;
 
   public FleetSimulator(KafkaSettings kafka, PostgresSettings postgres, PrintStream out) {
     this.kafka = kafka;
@@ -101,20 +103,46 @@ public final class FleetSimulator {
     out.printf("follow: a ping per unit every %.1f s (speed-up %.0f×)%n", wallPerRoundMs / 1000.0, follow.speedup());
     while (Instant.now().isBefore(stopAt)) {
       long roundStart = System.currentTimeMillis();
-      for (Fleet.Member member : simulation.fleet().members()) {
-        Instant eventTime = t.plusSeconds(member.pingOffsetSeconds() % 60);
-        Itinerary.Fix fix = member.itinerary().at(eventTime, noise);
-        byte[] value = JSON.valueToTree(Simulation.ping(member.unit(), eventTime, fix, 50)).toString()
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(kafka.topic(), member.unit().unitId(), value));
-      }
-      producer.flush();
+      sendRound(simulation, t, noise, producer);
       t = t.plus(Simulation.PING_INTERVAL);
       long rest = wallPerRoundMs - (System.currentTimeMillis() - roundStart);
       if (rest > 0) {
         Thread.sleep(rest); // paces live pings; the simulator is a producer, not a test
       }
     }
+  }
+
+  /**
+   * Rounds {@code from} to {@code from + count − 1} of the live pings after the period {@link #run} produced
+   * with the same options, sent at once (round 0 is the first 15 minutes after it): the benchmark's live
+   * micro-batches, the same pings for every lake that asks for the same rounds.
+   */
+  public void liveRounds(Simulation.Options options, int from, int count) {
+    if (!options.equals(livePlannedFor)) {
+      // the itineraries as run and follow plan them (60 days on), so that round 0 continues the history
+      livePlan = Simulation.plan(options, options.start().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+          .plus(Duration.ofDays(options.days() + 60)));
+      livePlannedFor = options;
+    }
+    Simulation simulation = livePlan;
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      for (int round = from; round < from + count; round++) {
+        // a round's own noise: the same pings whichever rounds were sent before
+        sendRound(simulation, simulation.end().plus(Simulation.PING_INTERVAL.multipliedBy(round)),
+            new SplittableRandom(options.seed() + 7 + round), producer);
+      }
+    }
+  }
+
+  private void sendRound(Simulation simulation, Instant t, SplittableRandom noise, KafkaProducer<String, byte[]> producer) {
+    for (Fleet.Member member : simulation.fleet().members()) {
+      Instant eventTime = t.plusSeconds(member.pingOffsetSeconds() % 60);
+      Itinerary.Fix fix = member.itinerary().at(eventTime, noise);
+      byte[] value = JSON.valueToTree(Simulation.ping(member.unit(), eventTime, fix, 50)).toString()
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      producer.send(new ProducerRecord<>(kafka.topic(), member.unit().unitId(), value));
+    }
+    producer.flush();
   }
 
   private KafkaProducer<String, byte[]> producer() {
