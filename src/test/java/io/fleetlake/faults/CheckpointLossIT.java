@@ -48,24 +48,24 @@ class CheckpointLossIT {
     Path olderCopy = new Path(ROOT + "/_checkpoint-copy");
 
     sendPings(topic, 150);
-    stack.submit(env, "ingest-locations", "--available-now");
+    stack.run(env, "ingest-locations", "--available-now");
     FileUtil.copy(fs, checkpoint, fs, olderCopy, false, spark.sparkContext().hadoopConfiguration());
     sendPings(topic, 150);
-    stack.submit(env, "ingest-locations", "--available-now");
+    stack.run(env, "ingest-locations", "--available-now");
     assertEquals(300, ingested(spark).count());
 
     // restore the copy: batch 1 is planned again, now over 300 records of which 150 are in bronze
     fs.delete(checkpoint, true);
     FileUtil.copy(fs, olderCopy, fs, checkpoint, false, spark.sparkContext().hadoopConfiguration());
     sendPings(topic, 150);
-    Command.Result restored = stack.submit(env, "ingest-locations", "--available-now");
+    Command.Result restored = stack.run(env, "ingest-locations", "--available-now");
     assertTrue(restored.out().contains("150 of them already in the lake, not written again"), restored::toString);
     assertEveryOffsetOnce(spark, stack, 450);
 
     // delete it: the new query starts after what bronze and quarantine hold, not at the earliest offset
     fs.delete(checkpoint, true);
     sendPings(topic, 150);
-    Command.Result fresh = stack.submit(env, "ingest-locations", "--available-now");
+    Command.Result fresh = stack.run(env, "ingest-locations", "--available-now");
     assertTrue(fresh.out().contains("no checkpoint yet; the lake holds checkpoint.it up to offsets"), fresh::toString);
     assertTrue(fresh.out().contains("batch 0: 150 records"), fresh::toString);
     assertEveryOffsetOnce(spark, stack, 600);

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * poll-sources, silver-dimensions, silver-locations and gold, each as its own process, killed with SIGKILL
  * right after the first commit of a micro-batch that makes several (a poll writes two bronze tables,
  * silver-dimensions two silver tables, silver-locations inserts then corrects neighbours, gold MERGEs three
- * tables), then restarted and drained. Afterwards silver holds every ping of bronze once, its previous-ping
+ * tables), then restarted and drained (as sessions of the test's JVM: what matters is the state the kills
+ * left, not the process that reads it). Afterwards silver holds every ping of bronze once, its previous-ping
  * columns are right, and gold equals silver recomputed. (ingest-locations: {@link IngestCrashIT}.)
  */
 @ExtendWith(LocalStackExtension.class)
@@ -44,21 +45,21 @@ class StreamingCrashIT {
     env.put("FLEETLAKE_STREAMING_SILVER_MAX_FILES_PER_TRIGGER", "1");
     Path logs = TestStack.projectDir().resolve("target/streaming-crash-it");
 
-    stack.submit(env, "simulate", "--units", "20", "--days", "2", "--late", "2", "--duplicates", "1",
+    stack.run(env, "simulate", "--units", "20", "--days", "2", "--late", "2", "--duplicates", "1",
         "--manifest", logs.resolve("manifest.json").toString());
-    stack.submit(env, "ingest-locations", "--available-now");
+    stack.run(env, "ingest-locations", "--available-now");
 
     List<String> kills = new ArrayList<>();
     kills.add(killAfterCommits(stack, env, logs, "poll-sources", "bronze/transport_units", 1));
-    stack.submit(env, "poll-sources", "--available-now");
+    stack.run(env, "poll-sources", "--available-now");
     kills.add(killAfterCommits(stack, env, logs, "silver-dimensions", "silver/dim_transport_units", 1));
-    stack.submit(env, "silver-dimensions", "--available-now");
+    stack.run(env, "silver-dimensions", "--available-now");
     // one bronze file per silver micro-batch: killed in the third batch, then again two commits later
     kills.add(killAfterCommits(stack, env, logs, "silver-locations", "silver/locations_enriched", 3));
     kills.add(killAfterCommits(stack, env, logs, "silver-locations", "silver/locations_enriched", 2));
-    stack.submit(env, "silver-locations", "--available-now");
+    stack.run(env, "silver-locations", "--available-now");
     kills.add(killAfterCommits(stack, env, logs, "gold", "gold/unit_activity_hourly", 1));
-    stack.submit(env, "gold", "--available-now");
+    stack.run(env, "gold", "--available-now");
     System.out.println("streaming crash test: " + kills);
 
     Dataset<Row> bronze = delta(spark, "bronze/locations");

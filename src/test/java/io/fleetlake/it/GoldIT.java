@@ -54,13 +54,13 @@ class GoldIT {
     TestStack stack = LocalStackExtension.stack();
     SparkSession spark = TestSpark.session(stack.settings());
     Map<String, String> env = TestStack.isolatedEnv("gold.it", ROOT);
-    stack.submit(env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--late", "1", "--malformed", "1");
+    stack.run(env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--late", "1", "--malformed", "1");
 
     // micro-batches of 4,000 records, then of 3 bronze files: small files, as a stream writes them
     Map<String, String> batched = new HashMap<>(env);
     batched.put("FLEETLAKE_INGEST_MAX_OFFSETS_PER_TRIGGER", "4000");
     batched.put("FLEETLAKE_STREAMING_SILVER_MAX_FILES_PER_TRIGGER", "3");
-    Command.Result all = stack.submit(batched, "run-all", "--available-now");
+    Command.Result all = stack.run(batched, "run-all", "--available-now");
     assertTrue(all.out().contains("run-all: every stage caught up"), all::toString);
     for (String step : List.of("batch 0: ", "poll unit_performance", "silver-dimensions: batch 0", "silver-locations: batch 0",
         "gold: batch 0 of pings", "gold: batch 0 of performance")) {
@@ -68,7 +68,7 @@ class GoldIT {
     }
     // every micro-batch's progress is in the lake, and answers through the sql job: ingest read every Kafka record
     // (each is in bronze or its quarantine once) and, 4,000 records a batch, was behind after its first
-    Command.Result lag = stack.submit(env, "sql", "SELECT query, count(*) AS batches, sum(input_rows) AS input_rows, "
+    Command.Result lag = stack.run(env, "sql", "SELECT query, count(*) AS batches, sum(input_rows) AS input_rows, "
         + "max(kafka_offsets_behind) AS most_behind FROM ops.stream_progress WHERE job = 'run-all' GROUP BY query "
         + "ORDER BY query", "--format", "csv");
     Map<String, String[]> progress = new HashMap<>();
@@ -101,7 +101,7 @@ class GoldIT {
     for (String table : streamedTables) {
       versionBefore.put(table, DeltaTable.forPath(spark, ROOT + "/" + table).history(1).first().<Long>getAs("version"));
     }
-    Command.Result maintained = stack.submit(env, "maintain", "--config", upkeep.toString());
+    Command.Result maintained = stack.run(env, "maintain", "--config", upkeep.toString());
     for (String table : streamedTables) {
       Matcher files = Pattern.compile("maintain " + table + ": ([\\d,]+) files?, [^→]* → ([\\d,]+) files?,").matcher(maintained.out());
       assertTrue(files.find(), maintained::toString);
@@ -133,7 +133,7 @@ class GoldIT {
       assertFalse(caughtUp.contains("gold: batch"), () -> "a second run finds nothing new:\n" + caughtUp);
       assertEquals(counts, goldCounts(spark), "a second run adds nothing");
       LocalDate earlier = LocalDate.now(ZoneOffset.UTC).minusDays(4);
-      stack.submit(env, "simulate", "--units", "60", "--days", "1", "--start", earlier.toString(), "--seed", "7",
+      stack.run(env, "simulate", "--units", "60", "--days", "1", "--start", earlier.toString(), "--seed", "7",
           "--duplicates", "0", "--late", "0", "--malformed", "0");
       // the day's gold batch has ended (its line is printed after the three MERGEs; catching up printed none) and
       // the day is in gold
@@ -145,7 +145,7 @@ class GoldIT {
       // a unit erased while run-all streams: run-all owns the tables and carries the request out between batches
       assertTrue(spark.read().format("delta").load(ROOT + "/silver/locations_enriched")
           .filter(col("unit_id").equalTo(lit(ERASED))).count() > 0, ERASED + " has pings to erase");
-      Command.Result erase = stack.submit(env, "erase", "--unit", ERASED);
+      Command.Result erase = stack.run(env, "erase", "--unit", ERASED);
       assertTrue(erase.out().contains("run-all on host ") && erase.out().contains("erase unit " + ERASED
           + ", all rows: bronze/locations "), erase::toString);
       System.out.println(erase.out());
@@ -163,8 +163,8 @@ class GoldIT {
     // and ingest with its checkpoint lost re-reads nothing, the erased unit's records neither
     org.apache.hadoop.fs.Path ingestCheckpoint = new org.apache.hadoop.fs.Path(ROOT + "/_checkpoints/ingest-locations");
     ingestCheckpoint.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(ingestCheckpoint, true);
-    stack.submit(env, "ingest-locations", "--available-now");
-    stack.submit(env, "gold", "--available-now");
+    stack.run(env, "ingest-locations", "--available-now");
+    stack.run(env, "gold", "--available-now");
     for (String table : List.of("bronze/locations", "bronze/transport_units", "bronze/unit_performance",
         "silver/dim_transport_units", "silver/unit_performance", "silver/locations_enriched",
         "gold/unit_activity_hourly", "gold/resource_usage_features")) {
@@ -176,7 +176,7 @@ class GoldIT {
     // every commit since (MERGEs of the streamed day, run-all's OPTIMIZEs) kept the manifest current
     assertManifestIsTheTable(spark, ROOT + "/silver/locations_enriched");
 
-    Command.Result trained = stack.submit(env, "train-model");
+    Command.Result trained = stack.run(env, "train-model");
     Row metrics = spark.read().format("delta").load(ROOT + "/gold/model_metrics").first();
     System.out.println(trained.out());
     assertTrue(metrics.<Double>getAs("mae") < metrics.<Double>getAs("baseline_mae"), trained::toString);
@@ -185,7 +185,7 @@ class GoldIT {
     assertTrue(metrics.<Long>getAs("test_rows") > 30, "a test day of the fleet's fuel units");
 
     Path html = dir.resolve("dashboard.html");
-    Command.Result report = stack.submit(env, "report", "--output", html.toString());
+    Command.Result report = stack.run(env, "report", "--output", html.toString());
     assertTrue(report.out().contains("report: 6 charts → " + html), report::toString);
     String page = Files.readString(html);
     assertTrue(page.contains("Weather data by <a href=\"https://open-meteo.com/\">Open-Meteo.com</a>"),

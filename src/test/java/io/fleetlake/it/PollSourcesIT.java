@@ -208,18 +208,20 @@ class PollSourcesIT {
 
   @Test
   @Order(7)
-  void theJobsThroughTheJarPollThenBuildTheDimension() throws Exception {
+  void theJobsPollThenBuildTheDimension() throws Exception {
     Map<String, String> env = new HashMap<>(TestStack.SECRETS);
     env.put("FLEETLAKE_LAKE_ROOT", ROOT);
     List<String> config = List.of("--config", "conf/local.conf", "--config", "target/it-stack.conf",
         "--config", "target/poll-it.conf");
     sql("UPDATE poll_it.transport_units SET company_id = 7, updated_at = now() WHERE unit_id = 'TER-006'");
-    Command.Result poll = Command.sparkSubmit(env, with("poll-sources", "--available-now", config));
+    // the jobs as sessions of this JVM's Spark application; the refusal below in a process of its own, whose
+    // every line (logs included) must not hold the password
+    Command.Result poll = TestStack.runInJvm(settings, env, with("poll-sources", "--available-now", config));
     assertEquals(0, poll.exitCode(), poll::toString);
     assertTrue(poll.out().contains("poll transport_units: "), poll::toString);
     assertTrue(poll.out().contains(" 1 new versions → bronze/transport_units"), poll::toString);
 
-    Command.Result silver = Command.sparkSubmit(env, with("silver-dimensions", "--available-now", config));
+    Command.Result silver = TestStack.runInJvm(settings, env, with("silver-dimensions", "--available-now", config));
     assertEquals(0, silver.exitCode(), silver::toString);
     Dataset<Row> dimension = spark.read().format("delta").load(ROOT + "/silver/dim_transport_units");
     assertEquals(11, dimension.filter("is_current").count());

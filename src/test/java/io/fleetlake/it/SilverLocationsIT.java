@@ -43,14 +43,14 @@ class SilverLocationsIT {
     env.put("FLEETLAKE_WEATHER_BACKOFF", "20 milliseconds");
     env.put("FLEETLAKE_WEATHER_READ_TIMEOUT", "1 second");
     Path manifestFile = TestStack.projectDir().resolve("target/silver-it-manifest.json");
-    stack.submit(env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--malformed", "1",
+    stack.run(env, "simulate", "--units", "60", "--days", "2", "--duplicates", "1", "--malformed", "1",
         "--manifest", manifestFile.toString());
     JsonNode manifest = new ObjectMapper().readTree(manifestFile.toFile());
-    stack.submit(env, "ingest-locations", "--available-now");
-    stack.submit(env, "poll-sources", "--available-now");
-    stack.submit(env, "silver-dimensions", "--available-now");
+    stack.run(env, "ingest-locations", "--available-now");
+    stack.run(env, "poll-sources", "--available-now");
+    stack.run(env, "silver-dimensions", "--available-now");
     admin(stack, "/admin/reset");
-    Command.Result silver = stack.submit(env, "silver-locations", "--available-now");
+    Command.Result silver = stack.run(env, "silver-locations", "--available-now");
 
     Dataset<Row> table = spark.read().format("delta").load(ROOT + "/silver/locations_enriched");
     long pings = manifest.get("pings").asLong();
@@ -72,14 +72,14 @@ class SilverLocationsIT {
 
     // another day of pings while the weather server fails
     LocalDate earlier = LocalDate.now(ZoneOffset.UTC).minusDays(4);
-    stack.submit(env, "simulate", "--units", "60", "--days", "1", "--start", earlier.toString(), "--seed", "7",
+    stack.run(env, "simulate", "--units", "60", "--days", "1", "--start", earlier.toString(), "--seed", "7",
         "--duplicates", "0", "--late", "0", "--malformed", "0", "--manifest", manifestFile.toString());
-    stack.submit(env, "ingest-locations", "--available-now");
+    stack.run(env, "ingest-locations", "--available-now");
     admin(stack, "/admin/faults?kind=delay&ms=2500&count=2");
     admin(stack, "/admin/faults?kind=status&status=503&count=8");
     admin(stack, "/admin/faults?kind=broken-json&count=4");
     admin(stack, "/admin/faults?kind=status&status=500&count=200");
-    stack.submit(env, "silver-locations", "--available-now");
+    stack.run(env, "silver-locations", "--available-now");
     Dataset<Row> during = spark.read().format("delta").load(ROOT + "/silver/locations_enriched");
     long failed = during.filter("weather_status = 'failed'").count();
     assertEquals(pings + 60 * 96, during.count(), "no row held back or lost while the API failed");
@@ -87,7 +87,7 @@ class SilverLocationsIT {
     assertEquals(0, during.filter("weather_status = 'failed' AND weather_error IS NULL").count());
 
     admin(stack, "/admin/reset");
-    Command.Result backfill = stack.submit(env, "silver-locations", "--backfill-weather");
+    Command.Result backfill = stack.run(env, "silver-locations", "--backfill-weather");
     assertTrue(backfill.out().contains("silver-locations: weather changed for " + String.format("%,d", failed) + " rows"),
         backfill::toString);
     Dataset<Row> after = spark.read().format("delta").load(ROOT + "/silver/locations_enriched");

@@ -99,6 +99,11 @@ public final class TestStack implements AutoCloseable {
    * own output, not into the result.
    */
   public Command.Result runInJvm(Map<String, String> env, String... args) {
+    return runInJvm(settings, env, jobArguments(args));
+  }
+
+  /** {@link #runInJvm(Map, String...)} with the whole command line given, its --config arguments too. */
+  public static Command.Result runInJvm(Settings settings, Map<String, String> env, List<String> args) {
     io.fleetlake.lake.SparkSessions.hostJobsIn(TestSpark.session(settings));
     Map<String, String> all = new java.util.HashMap<>(System.getenv());
     all.keySet().removeIf(k -> k.startsWith("FLEETLAKE_"));
@@ -106,9 +111,16 @@ public final class TestStack implements AutoCloseable {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     int code = new io.fleetlake.app.Main(all, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
-        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)).run(jobArguments(args).toArray(String[]::new));
+        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)).run(args.toArray(String[]::new));
     return new Command.Result(code, out.toString(java.nio.charset.StandardCharsets.UTF_8),
         err.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** {@link #runInJvm}, and the job must exit 0. */
+  public Command.Result run(Map<String, String> env, String... args) {
+    Command.Result result = runInJvm(env, args);
+    org.junit.jupiter.api.Assertions.assertEquals(0, result.exitCode(), result::toString);
+    return result;
   }
 
   /** The servers themselves, e.g. to stop and start one for an outage. */
