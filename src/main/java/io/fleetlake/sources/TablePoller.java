@@ -400,7 +400,7 @@ public final class TablePoller {
           + "coalesce(t." + SOURCE_DELETED + ", false) AND NOT s." + SOURCE_DELETED + " AND t." + cursor + " = s." + cursor
           + "))";
       Row metrics = spark.sql("MERGE INTO delta.`" + path + "` t USING " + view + " s ON " + on
-          + onTheirPartitions(table, rows) + " WHEN NOT MATCHED THEN INSERT *").first();
+          + onTheirPartitions(path, table, rows) + " WHEN NOT MATCHED THEN INSERT *").first();
       return metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
     } finally {
       spark.catalog().dropTempView(view);
@@ -409,25 +409,42 @@ public final class TablePoller {
 
   /**
    * The polled rows' partitions, named on the target: Delta skips target files only by conditions on the target
-   * alone, so a MERGE on the key read every day of bronze/unit_performance for a poll of one day's rows. A
-   * column with more than 1,000 values among the rows (a full snapshot of a long history) is left unnamed.
+   * alone, so a MERGE on the key read every day of bronze/unit_performance for a poll of one day's rows. Only
+   * bronze's own partition columns are named (an older table may lack one the configuration names), each value as
+   * an exact expression (timestamps by their microseconds: text would make two instants of a repeated hour one);
+   * a column with more than 1,000 values among the rows (a full snapshot of a long history) is left unnamed.
    */
-  private static String onTheirPartitions(PolledTable table, Dataset<Row> rows) {
+  private String onTheirPartitions(String path, PolledTable table, Dataset<Row> rows) {
+    List<String> partitioned = DeltaTable.forPath(spark, path).detail().select("partitionColumns").first().getList(0);
+    java.util.Set<String> columns = java.util.Set.of(rows.columns());
     StringBuilder on = new StringBuilder();
     for (String column : table.partitionBy()) {
+      if (!partitioned.contains(column) || !columns.contains(column)) {
+        continue;
+      }
       DataType type = rows.schema().apply(column).dataType();
-      // as text (which casts back to the same value in this session) written as hex: no value is SQL
-      List<Row> values = rows.select(col(quoted(column)).cast("string")).distinct().limit(1_001).collectAsList();
+      Column value = col(quoted(column));
+      Column exact = type instanceof org.apache.spark.sql.types.TimestampType
+          ? org.apache.spark.sql.functions.expr("unix_micros(" + quoted(column) + ")").cast("string")
+          : type instanceof org.apache.spark.sql.types.DateType
+          ? org.apache.spark.sql.functions.expr("unix_date(" + quoted(column) + ")").cast("string")
+          : value.cast("string");
+      List<Row> values = rows.select(exact).distinct().limit(1_001).collectAsList();
       if (values.size() > 1_000) {
         continue;
       }
       List<String> literals = new ArrayList<>();
       boolean nulls = false;
-      for (Row value : values) {
-        if (value.isNullAt(0)) {
+      for (Row row : values) {
+        if (row.isNullAt(0)) {
           nulls = true;
+        } else if (type instanceof org.apache.spark.sql.types.TimestampType) {
+          literals.add("timestamp_micros(" + Long.parseLong(row.getString(0)) + ")");
+        } else if (type instanceof org.apache.spark.sql.types.DateType) {
+          literals.add("date_from_unix_date(" + Integer.parseInt(row.getString(0)) + ")");
         } else {
-          literals.add("CAST(" + SqlText.literal(value.getString(0)) + " AS " + type.sql() + ")");
+          // no value is SQL: text written as hex, cast back to the column's type
+          literals.add("CAST(" + SqlText.literal(row.getString(0)) + " AS " + type.sql() + ")");
         }
       }
       String target = "t." + quoted(column);
