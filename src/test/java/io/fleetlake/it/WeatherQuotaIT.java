@@ -103,8 +103,7 @@ class WeatherQuotaIT {
       fs.delete(new org.apache.hadoop.fs.Path(ROOT + "/silver/locations_enriched"), true);
       fs.delete(new org.apache.hadoop.fs.Path(new io.fleetlake.config.LakeSettings(ROOT).checkpoint("silver-locations",
           "locations_enriched")), true);
-      // nothing this JVM fetched before may answer: only the lake's silver/weather_hourly
-      io.fleetlake.enrich.WeatherSupply.forgetShared();
+      // (each in-JVM job starts without the weather this JVM fetched before: only the lake's silver/weather_hourly answers)
       stack.run(env, "silver-locations", "--available-now");
       stack.run(env, "silver-locations", "--backfill-weather");
       assertEquals(pings, spark.read().format("delta").load(ROOT + "/silver/locations_enriched")

@@ -105,6 +105,8 @@ public final class TestStack implements AutoCloseable {
   /** {@link #runInJvm(Map, String...)} with the whole command line given, its --config arguments too. */
   public static Command.Result runInJvm(Settings settings, Map<String, String> env, List<String> args) {
     io.fleetlake.lake.SparkSessions.hostJobsIn(TestSpark.session(settings));
+    // as a process of its own would: no weather cache, budget or open circuit breaker of the jobs before it
+    io.fleetlake.enrich.WeatherSupply.forgetShared();
     Map<String, String> all = new java.util.HashMap<>(System.getenv());
     all.keySet().removeIf(k -> k.startsWith("FLEETLAKE_"));
     all.putAll(env);
