@@ -316,6 +316,15 @@ final class BenchJob implements Job {
     return seconds;
   }
 
+  /** Every stage, what is there then exit, in order: a lake caught up before what is measured. */
+  private static void catchUpEveryStage(SparkSession spark, Settings settings, PrintStream out) throws Exception {
+    stage(spark, new IngestLocationsJob(), FleetJob.INGEST_LOCATIONS, settings, true, out);
+    stage(spark, new PollSourcesJob(), FleetJob.POLL_SOURCES, settings, true, out);
+    stage(spark, new SilverDimensionsJob(), FleetJob.SILVER_DIMENSIONS, settings, true, out);
+    stage(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, true, out);
+    stage(spark, new GoldJob(), FleetJob.GOLD, settings, true, out);
+  }
+
   private static double stage(SparkSession spark, StreamingJob job, FleetJob name, Settings settings, boolean availableNow,
                               PrintStream out) throws Exception {
     long start = System.nanoTime();
@@ -444,11 +453,7 @@ final class BenchJob implements Job {
       Files.deleteIfExists(manifest);
     }
     out.println("bench: follow: catching up the fleet's day first (not measured)");
-    stage(spark, new IngestLocationsJob(), FleetJob.INGEST_LOCATIONS, settings, true, out);
-    stage(spark, new PollSourcesJob(), FleetJob.POLL_SOURCES, settings, true, out);
-    stage(spark, new SilverDimensionsJob(), FleetJob.SILVER_DIMENSIONS, settings, true, out);
-    stage(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, true, out);
-    stage(spark, new GoldJob(), FleetJob.GOLD, settings, true, out);
+    catchUpEveryStage(spark, settings, out);
 
     Map<String, List<String>> tablesByQuery = new LinkedHashMap<>();
     tablesByQuery.put(IngestLocationsJob.QUERY_NAME, List.of("bronze/" + LocationIngestBatch.BRONZE,
@@ -690,11 +695,7 @@ final class BenchJob implements Job {
     }
     out.printf("bench: P9: catching up a %d-day lake of %d units (%,d records; not measured)%n", days, units, records);
     long start = System.nanoTime();
-    stage(spark, new IngestLocationsJob(), FleetJob.INGEST_LOCATIONS, settings, true, out);
-    stage(spark, new PollSourcesJob(), FleetJob.POLL_SOURCES, settings, true, out);
-    stage(spark, new SilverDimensionsJob(), FleetJob.SILVER_DIMENSIONS, settings, true, out);
-    stage(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, true, out);
-    stage(spark, new GoldJob(), FleetJob.GOLD, settings, true, out);
+    catchUpEveryStage(spark, settings, out);
     double seconds = BenchEnvironment.seconds(start);
     Map<String, LiveCost> stages = new LinkedHashMap<>();
     P9_STAGES.forEach(stage -> stages.put(stage, new LiveCost()));

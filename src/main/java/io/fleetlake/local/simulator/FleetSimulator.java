@@ -46,9 +46,7 @@ public final class FleetSimulator {
 
   public Map<String, Object> run(Simulation.Options options, Path manifest, Follow follow)
       throws IOException, SQLException, InterruptedException, ExecutionException {
-    Instant until = options.start().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-        .plus(Duration.ofDays(options.days() + (follow == null ? 0 : 60)));
-    Simulation simulation = Simulation.plan(options, until);
+    Simulation simulation = follow == null ? Simulation.plan(options, end(options)) : planWithLiveDays(options);
     out.printf("simulate: %d units over %d days from %s (seed %d)%n", options.units(), options.days(),
         simulation.start(), options.seed());
 
@@ -86,10 +84,8 @@ public final class FleetSimulator {
    * fleet it caught up with first), until {@code follow.followFor()} is over.
    */
   public void follow(Simulation.Options options, Follow follow) throws InterruptedException {
-    Instant until = options.start().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-        .plus(Duration.ofDays(options.days() + 60));
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      follow(Simulation.plan(options, until), options, producer, follow);
+      follow(planWithLiveDays(options), options, producer, follow);
     }
   }
 
@@ -119,9 +115,8 @@ public final class FleetSimulator {
    */
   public void liveRounds(Simulation.Options options, int from, int count) {
     if (!options.equals(livePlannedFor)) {
-      // the itineraries as run and follow plan them (60 days on), so that round 0 continues the history
-      livePlan = Simulation.plan(options, options.start().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-          .plus(Duration.ofDays(options.days() + 60)));
+      // the itineraries as run and follow plan them, so that round 0 continues the history
+      livePlan = planWithLiveDays(options);
       livePlannedFor = options;
     }
     Simulation simulation = livePlan;
@@ -143,6 +138,15 @@ public final class FleetSimulator {
       producer.send(new ProducerRecord<>(kafka.topic(), member.unit().unitId(), value));
     }
     producer.flush();
+  }
+
+  private static Instant end(Simulation.Options options) {
+    return options.start().atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plus(Duration.ofDays(options.days()));
+  }
+
+  /** The simulated period with itineraries 60 days past it: what live pings after it follow. */
+  private static Simulation planWithLiveDays(Simulation.Options options) {
+    return Simulation.plan(options, end(options).plus(Duration.ofDays(60)));
   }
 
   private KafkaProducer<String, byte[]> producer() {
