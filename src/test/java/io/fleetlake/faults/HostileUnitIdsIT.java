@@ -54,7 +54,7 @@ class HostileUnitIdsIT {
         ]
         """);
     Settings settings = Settings.load(List.of(TestStack.projectDir().resolve("conf/local.conf"),
-        TestStack.projectDir().resolve("target/it-stack.conf"), conf), TestStack.SECRETS);
+        TestStack.overlayFile(), conf), TestStack.SECRETS);
     PolledTable units = settings.poll().tables().get(0);
     LakeSettings lake = new LakeSettings(ROOT);
     TablePoller poller = new TablePoller(spark, settings.postgres(), settings.poll(), lake);

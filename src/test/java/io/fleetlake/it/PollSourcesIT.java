@@ -66,7 +66,7 @@ class PollSourcesIT {
         ]
         """);
     List<Path> files = new ArrayList<>(List.of(TestStack.projectDir().resolve("conf/local.conf"),
-        TestStack.projectDir().resolve("target/it-stack.conf"), conf));
+        TestStack.overlayFile(), conf));
     settings = Settings.load(files, TestStack.SECRETS);
     PollSettings poll = settings.poll();
     units = poll.tables().get(0);
@@ -211,7 +211,7 @@ class PollSourcesIT {
   void theJobsPollThenBuildTheDimension() throws Exception {
     Map<String, String> env = new HashMap<>(TestStack.SECRETS);
     env.put("FLEETLAKE_LAKE_ROOT", ROOT);
-    List<String> config = List.of("--config", "conf/local.conf", "--config", "target/it-stack.conf",
+    List<String> config = List.of("--config", "conf/local.conf", "--config", TestStack.overlayFile().toString(),
         "--config", "target/poll-it.conf");
     sql("UPDATE poll_it.transport_units SET company_id = 7, updated_at = now() WHERE unit_id = 'TER-006'");
     // the jobs as sessions of this JVM's Spark application; the refusal below in a process of its own, whose

@@ -83,7 +83,7 @@ class PollSyncIT {
         }
         """);
     settings = Settings.load(List.of(TestStack.projectDir().resolve("conf/local.conf"),
-        TestStack.projectDir().resolve("target/it-stack.conf"), conf), TestStack.SECRETS);
+        TestStack.overlayFile(), conf), TestStack.SECRETS);
     List<PolledTable> tables = settings.poll().tables();
     units = tables.get(0);
     description = tables.get(1);

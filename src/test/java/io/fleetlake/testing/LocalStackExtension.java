@@ -4,8 +4,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts the test stack once per test JVM, before the first class that uses it, and stops it (by pid) when
- * the JVM's tests are done.
+ * Starts the test stack once per test JVM, before the first class that uses it, and stops it (by pid) when the
+ * JVM ends. Not when JUnit's root context closes: with two forks, surefire runs each class as a launcher session
+ * of its own, and the next class would find the stack stopped.
  */
 public final class LocalStackExtension implements BeforeAllCallback {
   private static TestStack stack;
@@ -13,13 +14,19 @@ public final class LocalStackExtension implements BeforeAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) {
     stack();
-    context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(TestStack.class.getName(), key -> stack, TestStack.class);
   }
 
   public static synchronized TestStack stack() {
     if (stack == null) {
-      stack = TestStack.start();
+      TestStack started = TestStack.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          started.close();
+        } catch (java.io.IOException e) {
+          System.err.println("the test stack did not stop: " + e.getMessage());
+        }
+      }, "test-stack-down"));
+      stack = started;
     }
     return stack;
   }

@@ -38,7 +38,7 @@ public final class TestSpark {
           .set("spark.sql.shuffle.partitions", "2")
           .set("spark.default.parallelism", "2")
           .set("spark.driver.host", "127.0.0.1")
-          .set("spark.sql.warehouse.dir", Path.of("target", "test-warehouse").toAbsolutePath().toString());
+          .set("spark.sql.warehouse.dir", Path.of("target", "test-warehouse-" + TestStack.fork()).toAbsolutePath().toString());
       session = SparkSessions.create(settings, "test", test);
       DataFrames.useSession(session);
     }

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The local stack of a test JVM: the same servers as {@code scripts/local-stack}, on free ports, in
- * target/it-stack, configured by conf/local.conf plus an overlay with those ports, and with secrets of its
+ * target/it-stack-N (N: the fork), configured by conf/local.conf plus an overlay with those ports, and with secrets of its
  * own in the environment that a test can search every output for.
  */
 public final class TestStack implements AutoCloseable {
@@ -37,8 +37,8 @@ public final class TestStack implements AutoCloseable {
   static TestStack start() {
     try {
       Path project = projectDir();
-      Path dir = project.resolve("target/it-stack");
-      Path overlay = project.resolve("target/it-stack.conf");
+      Path dir = project.resolve("target/it-stack-" + fork());
+      Path overlay = overlayFile();
       int[] ports = FreePorts.take(6);
       Files.writeString(overlay, String.format("""
           fleetlake {
@@ -59,6 +59,19 @@ public final class TestStack implements AutoCloseable {
 
   public Settings settings() {
     return settings;
+  }
+
+  /**
+   * Which of the suite's parallel test JVMs this is (failsafe's fork number, 1 outside Maven). Each has a stack
+   * of its own, in its own folder, on its own ports.
+   */
+  public static String fork() {
+    return System.getProperty("fleetlake.test.fork", "1");
+  }
+
+  /** The config overlay with this JVM's stack's ports, for a test that loads settings of its own. */
+  public static Path overlayFile() {
+    return projectDir().resolve("target/it-stack-" + fork() + ".conf");
   }
 
   /** The --config arguments that point a job at this stack. */
