@@ -3,11 +3,13 @@ package io.fleetlake.faults;
 import static org.awaitility.Awaitility.await;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fleetlake.local.LocalStack;
 import io.fleetlake.testing.Command;
+import io.fleetlake.testing.GoldExpectations;
 import io.fleetlake.testing.LocalStackExtension;
 import io.fleetlake.testing.TestSpark;
 import io.fleetlake.testing.TestStack;
@@ -44,7 +46,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       the poll succeeds again once Postgres is thawed (SIGCONT);</li>
  *   <li>Postgres changed under the running streams: a column added (bronze's schema changes under
  *       silver-dimensions' stream, which run-all starts again) and a unit deleted: the column is in bronze, the
- *       unit's version is closed, its performance day gone from silver and from gold's features.</li>
+ *       unit's version is closed, its performance day gone from silver and from gold's features;</li>
+ *   <li>a unit erased while run-all streams, then ingest's checkpoint lost: the unit's rows are gone from every
+ *       table, none read again, and gold equals silver recomputed.</li>
  * </ol>
  */
 @ExtendWith(LocalStackExtension.class)
@@ -81,6 +85,7 @@ class SourcesDownIT {
       stack.servers().start("postgres");
     }
     List<Long> frozen = new ArrayList<>();
+    String erased;
     try {
       String started = Files.readString(log);
       assertTrue(started.contains("run-all: poll-sources could not catch up: "), started);
@@ -166,6 +171,18 @@ class SourcesDownIT {
             + tail(log, 60));
       }
       assertTrue(pipeline.isAlive(), "run-all kept running through it all");
+
+      // a unit erased while run-all streams: run-all owns the tables and carries the request out between its
+      // batches. The simulator stops first: a ping produced after the request is the unit's new data, not erased
+      simulator.destroy();
+      simulator.waitFor(60, TimeUnit.SECONDS);
+      erased = spark.read().format("delta").load(ROOT + "/silver/locations_enriched").select("unit_id").distinct()
+          .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().filter(u -> !units.contains(u))
+          .sorted().findFirst().orElseThrow();
+      Command.Result erase = stack.run(env, "erase", "--unit", erased);
+      assertTrue(erase.out().contains("run-all on host ") && erase.out().contains("erase unit " + erased
+          + ", all rows: bronze/locations "), erase::toString);
+      assertTrue(pipeline.isAlive(), "run-all kept running after the erasure");
     } finally {
       if (simulator != null) {
         simulator.destroy();
@@ -175,8 +192,23 @@ class SourcesDownIT {
       pipeline.waitFor(60, TimeUnit.SECONDS);
       pipeline.destroyForcibly();
     }
-    System.out.println("sources down: " + Files.readAllLines(log).stream()
+    String streamed = Files.readString(log);
+    assertFalse(streamed.contains("run-all: a query failed"), streamed);
+    System.out.println("sources down: " + streamed.lines()
         .filter(l -> l.startsWith("poll ") || l.startsWith("run-all: ")).toList());
+
+    // ingest with its checkpoint lost reads the topic again and adds nothing, the erased unit's records neither;
+    // once every stage caught up, the unit is nowhere and gold equals silver recomputed
+    org.apache.hadoop.fs.Path ingestCheckpoint = new org.apache.hadoop.fs.Path(ROOT + "/_checkpoints/ingest-locations");
+    ingestCheckpoint.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(ingestCheckpoint, true);
+    stack.run(env, "run-all", "--available-now");
+    for (String table : List.of("bronze/locations", "bronze/transport_units", "bronze/unit_performance",
+        "silver/dim_transport_units", "silver/unit_performance", "silver/locations_enriched",
+        "gold/unit_activity_hourly", "gold/resource_usage_features")) {
+      assertEquals(0, spark.read().format("delta").load(ROOT + "/" + table).filter(col("unit_id").equalTo(erased))
+          .count(), erased + " is gone from " + table);
+    }
+    GoldExpectations.assertGoldMatchesSilver(spark, ROOT);
   }
 
   private static void awaitDeletionDownstream(SparkSession spark, String unit) {

@@ -22,7 +22,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The fat jar through scripts/spark-submit, as a user runs it, against the test stack. */
+/**
+ * The fat jar through scripts/spark-submit, as a user runs it, against the test stack: what only a process of
+ * its own shows (exit codes through spark-submit, the catalog's and doctor's connections). The usage, every exit 2
+ * and --print-config are MainTest's; every job's output at DEBUG is searched for secrets by SecretsIT.
+ */
 @ExtendWith(LocalStackExtension.class)
 class CommandLineIT {
   private static TestStack stack;
@@ -40,15 +44,6 @@ class CommandLineIT {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(stack.configArguments());
     return Command.sparkSubmit(env, all);
-  }
-
-  @Test
-  void helpListsTheJobs() throws Exception {
-    Command.Result result = Command.sparkSubmit(Map.of(), List.of("--help"));
-    assertEquals(0, result.exitCode(), result::toString);
-    for (String job : List.of("ingest-locations", "poll-sources", "gold", "maintain", "doctor", "sql", "bench")) {
-      assertTrue(result.out().contains("  " + job + " "), job);
-    }
   }
 
   @Test
@@ -107,33 +102,6 @@ class CommandLineIT {
     assertTrue(result.out().contains("OK    weather"), result::toString);
     assertTrue(result.out().contains("1 of 4 checks passed"), result::toString);
     assertFalse(result.all().contains("not-the-password") || result.all().contains("not-the-key"), result::toString);
-  }
-
-  @Test
-  void anInvalidConfigExits2NamingTheKey() throws Exception {
-    Map<String, String> env = new HashMap<>(TestStack.SECRETS);
-    env.put("FLEETLAKE_LAKE_ROOT", "ftp://x");
-    Command.Result result = job(env, "sql", "SELECT 1");
-    assertEquals(2, result.exitCode(), result::toString);
-    assertTrue(result.err().contains("fleetlake: Invalid setting fleetlake.lake.root = \"ftp://x\": must be a URI"),
-        result::toString);
-  }
-
-  @Test
-  void noSecretAppearsInAnyOutputEvenAtDebug() throws Exception {
-    Map<String, String> env = new HashMap<>(TestStack.SECRETS);
-    env.put("FLEETLAKE_LOG4J_CONFIG", TestStack.projectDir().resolve("src/test/resources/log4j2-debug.properties").toString());
-    List<Command.Result> results = List.of(
-        job(env, "doctor"),
-        job(env, "sql", "SELECT count(*) FROM bronze.cli_units"),
-        job(env, "sql", "--print-config"));
-    for (Command.Result result : results) {
-      assertEquals(0, result.exitCode(), result::toString);
-      assertTrue(result.err().contains("DEBUG"), "debug logging is on");
-      for (String secret : TestStack.SECRETS.values()) {
-        assertFalse(result.all().contains(secret), () -> "secret " + secret.substring(0, 4) + "… printed:\n" + result);
-      }
-    }
   }
 
   @Test

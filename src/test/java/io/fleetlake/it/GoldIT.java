@@ -1,9 +1,6 @@
 package io.fleetlake.it;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static io.fleetlake.testing.DataFrames.assertSameRows;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,14 +18,10 @@ import io.fleetlake.testing.TestStack;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
@@ -46,8 +39,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalStackExtension.class)
 class GoldIT {
   private static final String ROOT = "s3a://fleet-lake/gold-it";
-  /** The unit erased while run-all streams (one of the simulated fleet's). */
-  private static final String ERASED = "TER-007";
 
   @Test
   void theFleetFromKafkaToTheDashboard() throws Exception {
@@ -94,7 +85,6 @@ class GoldIT {
           { table = bronze/locations, zorder-by = [unit_id], manifest = true, auto-optimize = true }
           { table = silver/locations_enriched, zorder-by = [unit_id], manifest = true, auto-optimize = true }
         ]
-        fleetlake.maintain.every = 15 seconds
         """);
     List<String> streamedTables = List.of("bronze/locations", "silver/locations_enriched");
     Map<String, Long> versionBefore = new HashMap<>();
@@ -117,64 +107,12 @@ class GoldIT {
     }
     assertManifestIsTheTable(spark, ROOT + "/silver/locations_enriched");
 
-    // run-all without --available-now: catching up finds nothing new; the pings of a day produced while it runs
-    // reach gold (that day's performance rows do not: the simulator writes them with that day's updated_at, older
-    // than the poller's cursor, as no real source would)
-    Path log = dir.resolve("run-all.log");
-    Files.deleteIfExists(log);
-    Map<String, String> continuous = new HashMap<>(env);
-    continuous.put("FLEETLAKE_STREAMING_TRIGGER_INTERVAL", "3 seconds");
-    continuous.put("FLEETLAKE_STREAMING_POLL_INTERVAL", "5 seconds");
-    // and maintaining the two streamed tables every 15 s, between the micro-batches that MERGE into them
-    Process runAll = Command.startSparkSubmit(continuous, stack.jobArguments("run-all", "--config", upkeep.toString()), log);
-    try {
-      await().atMost(Duration.ofMinutes(3)).until(() -> Files.readString(log).contains("queries running until stopped"));
-      String caughtUp = Files.readString(log);
-      assertFalse(caughtUp.contains("gold: batch"), () -> "a second run finds nothing new:\n" + caughtUp);
-      assertEquals(counts, goldCounts(spark), "a second run adds nothing");
-      LocalDate earlier = LocalDate.now(ZoneOffset.UTC).minusDays(4);
-      stack.run(env, "simulate", "--units", "60", "--days", "1", "--start", earlier.toString(), "--seed", "7",
-          "--duplicates", "0", "--late", "0", "--malformed", "0");
-      // the day's gold batch has ended (its line is printed after the three MERGEs; catching up printed none) and
-      // the day is in gold
-      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).until(() ->
-          Files.readString(log).contains(" of pings: ") && spark.read().format("delta").load(ROOT + "/gold/fleet_daily").filter(col("date").equalTo(lit(earlier))
-              .and(col("pings").gt(0))).count() == 3 && Files.readString(log).contains("maintain silver/locations_enriched:"));
-      assertTrue(runAll.isAlive(), "run-all keeps running");
-
-      // a unit erased while run-all streams: run-all owns the tables and carries the request out between batches
-      assertTrue(spark.read().format("delta").load(ROOT + "/silver/locations_enriched")
-          .filter(col("unit_id").equalTo(lit(ERASED))).count() > 0, ERASED + " has pings to erase");
-      Command.Result erase = stack.run(env, "erase", "--unit", ERASED);
-      assertTrue(erase.out().contains("run-all on host ") && erase.out().contains("erase unit " + ERASED
-          + ", all rows: bronze/locations "), erase::toString);
-      System.out.println(erase.out());
-    } finally {
-      runAll.descendants().forEach(ProcessHandle::destroy);
-      runAll.destroy();
-      runAll.waitFor(60, TimeUnit.SECONDS);
-      runAll.destroyForcibly();
-    }
-    String streamed = Files.readString(log);
-    assertFalse(streamed.contains("run-all: a query failed"), streamed);
-    assertFalse(streamed.contains("failed, the next round tries again"), streamed);
-    assertTrue(streamed.contains("gold: batch") && streamed.contains("silver-locations: batch"), streamed);
-    // a batch the stop cut short is done by the next start: here the gold job alone, on run-all's checkpoints;
-    // and ingest with its checkpoint lost re-reads nothing, the erased unit's records neither
-    org.apache.hadoop.fs.Path ingestCheckpoint = new org.apache.hadoop.fs.Path(ROOT + "/_checkpoints/ingest-locations");
-    ingestCheckpoint.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(ingestCheckpoint, true);
-    stack.run(env, "ingest-locations", "--available-now");
-    stack.run(env, "gold", "--available-now");
-    for (String table : List.of("bronze/locations", "bronze/transport_units", "bronze/unit_performance",
-        "silver/dim_transport_units", "silver/unit_performance", "silver/locations_enriched",
-        "gold/unit_activity_hourly", "gold/resource_usage_features")) {
-      assertEquals(0, spark.read().format("delta").load(ROOT + "/" + table).filter(col("unit_id").equalTo(lit(ERASED)))
-          .count(), ERASED + " is gone from " + table);
-    }
-    double p90ErrorAfter = GoldExpectations.assertGoldMatchesSilver(spark, ROOT);
-    System.out.printf("after the streamed day: gold equals silver recomputed; p90 worst relative error %.5f%n", p90ErrorAfter);
-    // every commit since (MERGEs of the streamed day, run-all's OPTIMIZEs) kept the manifest current
-    assertManifestIsTheTable(spark, ROOT + "/silver/locations_enriched");
+    // run again, it finds nothing new: no gold batch (maintain's OPTIMIZE changed no row), the same gold. (run-all
+    // streaming, a unit erased under it and a lost ingest checkpoint: SourcesDownIT, CheckpointLossIT)
+    Command.Result again = stack.run(env, "run-all", "--available-now");
+    assertTrue(again.out().contains("run-all: every stage caught up"), again::toString);
+    assertFalse(again.out().contains("gold: batch"), () -> "a second run finds nothing new:\n" + again);
+    assertEquals(counts, goldCounts(spark), "a second run adds nothing");
 
     Command.Result trained = stack.run(env, "train-model");
     Row metrics = spark.read().format("delta").load(ROOT + "/gold/model_metrics").first();
