@@ -9,6 +9,7 @@ import io.fleetlake.config.LakeSettings;
 import io.fleetlake.silver.LocationsEnriched;
 import io.fleetlake.silver.SilverDimensions;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -54,8 +55,9 @@ public final class GoldTables {
       Dataset<Row> hours = keys.filter(col("hour").isNotNull()).select("unit_id", "hour").distinct();
       Dataset<Row> unitDays = keys.select(col("unit_id"), col("date").as("stat_date")).distinct();
       // the touched days' pings feed all three tables: read from silver once per batch, not once per table
-      pings = read(spark, "silver", LocationsEnriched.TABLE)
+      Dataset<Row> dayPings = read(spark, "silver", LocationsEnriched.TABLE)
           .filter(col("event_date").isin(dates.toArray())).persist(StorageLevel.MEMORY_AND_DISK());
+      pings = dayPings;
       // before poll-sources and silver-dimensions ran, pings alone: no performance rows, no unit types for them
       Dataset<Row> performance = exists(spark, "silver", SilverDimensions.PERFORMANCE)
           ? read(spark, "silver", SilverDimensions.PERFORMANCE).filter(col("stat_date").isin(dates.toArray()))
@@ -69,10 +71,6 @@ public final class GoldTables {
       // each MERGE names the touched days on the target: Delta skips target files only by predicates on the
       // target alone, so a join's t.date = s.date would scan every day of the table, for ever more days
       Column onDays = col("t.date").isin(dates.toArray());
-      long hourCount = upsert(spark, GoldAggregates.HOURLY, aggregates.hourly(hourPings).localCheckpoint(true),
-          onDays, List.of("date", "unit_id", "hour"), null, "date");
-      long dayCount = upsert(spark, GoldAggregates.DAILY, aggregates.daily(pings, performance, dimension).localCheckpoint(true),
-          onDays, List.of("date", "unit_type"), onDays);
       Dataset<Row> unitDayPings = pings.join(unitDays.withColumnRenamed("stat_date", "event_date"),
           new String[] {"unit_id", "event_date"}, "left_semi");
       Dataset<Row> unitDayPerformance = performance.join(unitDays, new String[] {"unit_id", "stat_date"}, "left_semi");
@@ -81,13 +79,23 @@ public final class GoldTables {
       Object[] touchedUnitDays = unitDays.select(unitDay(col("unit_id"), col("stat_date"))).as(Encoders.STRING())
           .collectAsList().toArray();
       Column onStatDays = col("t.stat_date").isin(dates.toArray());
-      long unitDayCount = upsert(spark, GoldAggregates.FEATURES,
+      // the three tables' MERGEs at once: each is mostly Delta's fixed work (its snapshot, a few small jobs, the
+      // commit) on one table, so together they take about as long as the longest; a batch that fails in one is
+      // run again whole, and each MERGE writes the same rows again
+      CompletableFuture<Long> hourCount = inParallel(() -> upsert(spark, GoldAggregates.HOURLY,
+          aggregates.hourly(hourPings).localCheckpoint(true), onDays, List.of("date", "unit_id", "hour"), null, "date"));
+      CompletableFuture<Long> dayCount = inParallel(() -> upsert(spark, GoldAggregates.DAILY,
+          aggregates.daily(dayPings, performance, dimension).localCheckpoint(true),
+          onDays, List.of("date", "unit_type"), onDays));
+      CompletableFuture<Long> unitDayCount = inParallel(() -> upsert(spark, GoldAggregates.FEATURES,
           aggregates.features(unitDayPings, unitDayPerformance).localCheckpoint(true),
           onStatDays, List.of("stat_date", "unit_id"),
           // the dates first: they prune the table's partitions
           onStatDays.and(unitDay(col("t.unit_id"), col("t.stat_date")).isin(touchedUnitDays)),
-          "stat_date");
-      return new Summary(hourCount, dayCount, unitDayCount);
+          "stat_date"));
+      // all three ended before the batch ends, failed or not: none may still be writing when it is run again
+      CompletableFuture.allOf(hourCount, dayCount, unitDayCount).exceptionally(failure -> null).join();
+      return new Summary(joined(hourCount), joined(dayCount), joined(unitDayCount));
     } finally {
       keys.unpersist();
       if (pings != null) {
@@ -112,6 +120,9 @@ public final class GoldTables {
     if (!DeltaTable.isDeltaTable(spark, path)) {
       rows.write().format("delta").mode("append").partitionBy(partitionBy).save(path);
       return count;
+    }
+    if (count == 0 && deleteScope == null) {
+      return 0; // nothing to write or delete (a batch of performance rows touches no hour): no empty commit
     }
     DeltaTable target = DeltaTable.forPath(spark, path);
     Column on = days;
@@ -144,6 +155,42 @@ public final class GoldTables {
         .whenNotMatched(col("s." + OPERATION).equalTo(lit(UPSERT))).insertExpr(values)
         .execute();
     return count;
+  }
+
+  /**
+   * Runs one table's MERGE on a thread of its own, started here so that it inherits this thread's Spark local
+   * properties (the streaming query's id and job group, as Spark's own jobs of the batch carry them).
+   */
+  private static CompletableFuture<Long> inParallel(java.util.function.Supplier<Long> merge) {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      try {
+        result.complete(merge.get());
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      }
+    }, "gold-merge");
+    thread.setDaemon(true);
+    thread.start();
+    return result;
+  }
+
+  /** An ended MERGE's rows, or its failure, which fails the batch as it would one after another. */
+  private static long joined(CompletableFuture<Long> merge) {
+    try {
+      return merge.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while gold's MERGEs ran", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   private static Column unitDay(Column unit, Column date) {
