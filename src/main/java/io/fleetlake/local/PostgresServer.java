@@ -140,8 +140,12 @@ final class PostgresServer extends LocalServer {
           work.resolve("tar.log"), Duration.ofSeconds(120));
       try {
         Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-        // another stack unpacked it first
+      } catch (IOException e) {
+        // another stack unpacked it first (its rename was atomic too); Java reports that rename's ENOTEMPTY as a
+        // plain FileSystemException, not a DirectoryNotEmptyException
+        if (!Files.exists(target.resolve("bin/pg_ctl"))) {
+          throw e;
+        }
       }
     } finally {
       deleteTree(work);
