@@ -9,7 +9,6 @@ import io.fleetlake.config.LakeSettings;
 import io.fleetlake.silver.LocationsEnriched;
 import io.fleetlake.silver.SilverDimensions;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -82,20 +81,20 @@ public final class GoldTables {
       // the three tables' MERGEs at once: each is mostly Delta's fixed work (its snapshot, a few small jobs, the
       // commit) on one table, so together they take about as long as the longest; a batch that fails in one is
       // run again whole, and each MERGE writes the same rows again
-      CompletableFuture<Long> hourCount = inParallel(() -> upsert(spark, GoldAggregates.HOURLY,
-          aggregates.hourly(hourPings).localCheckpoint(true), onDays, List.of("date", "unit_id", "hour"), null, "date"));
-      CompletableFuture<Long> dayCount = inParallel(() -> upsert(spark, GoldAggregates.DAILY,
-          aggregates.daily(dayPings, performance, dimension).localCheckpoint(true),
-          onDays, List.of("date", "unit_type"), onDays));
-      CompletableFuture<Long> unitDayCount = inParallel(() -> upsert(spark, GoldAggregates.FEATURES,
-          aggregates.features(unitDayPings, unitDayPerformance).localCheckpoint(true),
-          onStatDays, List.of("stat_date", "unit_id"),
-          // the dates first: they prune the table's partitions
-          onStatDays.and(unitDay(col("t.unit_id"), col("t.stat_date")).isin(touchedUnitDays)),
-          "stat_date"));
-      // all three ended before the batch ends, failed or not: none may still be writing when it is run again
-      CompletableFuture.allOf(hourCount, dayCount, unitDayCount).exceptionally(failure -> null).join();
-      return new Summary(joined(hourCount), joined(dayCount), joined(unitDayCount));
+      long[] written = new long[3];
+      atOnce(List.of(
+          () -> written[0] = upsert(spark, GoldAggregates.HOURLY, aggregates.hourly(hourPings).localCheckpoint(true),
+              onDays, List.of("date", "unit_id", "hour"), null, "date"),
+          () -> written[1] = upsert(spark, GoldAggregates.DAILY,
+              aggregates.daily(dayPings, performance, dimension).localCheckpoint(true),
+              onDays, List.of("date", "unit_type"), onDays),
+          () -> written[2] = upsert(spark, GoldAggregates.FEATURES,
+              aggregates.features(unitDayPings, unitDayPerformance).localCheckpoint(true),
+              onStatDays, List.of("stat_date", "unit_id"),
+              // the dates first: they prune the table's partitions
+              onStatDays.and(unitDay(col("t.unit_id"), col("t.stat_date")).isin(touchedUnitDays)),
+              "stat_date")));
+      return new Summary(written[0], written[1], written[2]);
     } finally {
       keys.unpersist();
       if (pings != null) {
@@ -158,39 +157,74 @@ public final class GoldTables {
   }
 
   /**
-   * Runs one table's MERGE on a thread of its own, started here so that it inherits this thread's Spark local
-   * properties (the streaming query's id and job group, as Spark's own jobs of the batch carry them).
+   * Runs the MERGEs each on a thread of its own and returns once every one has ended. The threads are started
+   * here, so they inherit this thread's Spark local properties: the streaming query's job group (its stop cancels
+   * their jobs too) and execution id (each MERGE a child of the batch's, as on this thread). A failure is thrown
+   * as it was (Spark tells a stopped query from a failed one by the exception's type), the others' added to it;
+   * an interrupt (the query's stop) interrupts the MERGEs and is thrown once they have ended.
    */
-  private static CompletableFuture<Long> inParallel(java.util.function.Supplier<Long> merge) {
-    CompletableFuture<Long> result = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        result.complete(merge.get());
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
+  private static void atOnce(List<Runnable> merges) {
+    List<Thread> threads = new java.util.ArrayList<>();
+    Throwable[] failures = new Throwable[merges.size()];
+    try {
+      for (int i = 0; i < merges.size(); i++) {
+        int index = i;
+        Thread thread = new Thread(() -> {
+          try {
+            merges.get(index).run();
+          } catch (Throwable t) {
+            failures[index] = t;
+          }
+        }, "gold-merge-" + i);
+        thread.setDaemon(true);
+        thread.start();
+        threads.add(thread);
       }
-    }, "gold-merge");
-    thread.setDaemon(true);
-    thread.start();
-    return result;
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    } catch (InterruptedException e) {
+      threads.forEach(Thread::interrupt);
+      joinUninterruptibly(threads);
+      Thread.currentThread().interrupt();
+      throw sneaky(e);
+    } catch (RuntimeException | Error e) { // a thread that could not start: none of the others may outlive the batch
+      joinUninterruptibly(threads);
+      throw e;
+    }
+    Throwable first = null;
+    for (Throwable failure : failures) {
+      if (failure != null && first == null) {
+        first = failure;
+      } else if (failure != null) {
+        first.addSuppressed(failure);
+      }
+    }
+    if (first != null) {
+      throw sneaky(first);
+    }
   }
 
-  /** An ended MERGE's rows, or its failure, which fails the batch as it would one after another. */
-  private static long joined(CompletableFuture<Long> merge) {
-    try {
-      return merge.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while gold's MERGEs ran", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
+  private static void joinUninterruptibly(List<Thread> threads) {
+    boolean interrupted = false;
+    for (Thread thread : threads) {
+      while (thread.isAlive()) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(e.getCause());
     }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Throws a checked exception (Spark's own, an InterruptedException) as it is, undeclared. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+    throw (T) t;
   }
 
   private static Column unitDay(Column unit, Column date) {
