@@ -24,12 +24,10 @@ public final class TestStack implements AutoCloseable {
       Secrets.POSTGRES_PASSWORD, "itPgPassw0rdK4",
       Secrets.WEATHER_API_KEY, "itWeatherKey+Hv83");
 
-  private final Path overlay;
   private final Settings settings;
   private final LocalStack stack;
 
-  private TestStack(Path overlay, Settings settings, LocalStack stack) {
-    this.overlay = overlay;
+  private TestStack(Settings settings, LocalStack stack) {
     this.settings = settings;
     this.stack = stack;
   }
@@ -51,7 +49,7 @@ public final class TestStack implements AutoCloseable {
       PrintStream log = System.out;
       stack.down(log, true); // whatever a killed earlier run left behind, by its recorded pids
       stack.up(log);
-      return new TestStack(overlay, settings, stack);
+      return new TestStack(settings, stack);
     } catch (IOException e) {
       throw new UncheckedIOException("the test stack did not start", e);
     }
@@ -76,7 +74,7 @@ public final class TestStack implements AutoCloseable {
 
   /** The --config arguments that point a job at this stack. */
   public List<String> configArguments() {
-    return List.of("--config", projectDir().resolve("conf/local.conf").toString(), "--config", overlay.toString());
+    return List.of("--config", projectDir().resolve("conf/local.conf").toString(), "--config", overlayFile().toString());
   }
 
   /**
