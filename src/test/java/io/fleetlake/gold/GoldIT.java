@@ -1,4 +1,4 @@
-package io.fleetlake.it;
+package io.fleetlake.gold;
 
 import static io.fleetlake.testing.DataFrames.assertSameRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,11 +1,10 @@
-package io.fleetlake.it;
+package io.fleetlake.enrich;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetlake.enrich.WeatherCell;
 import io.fleetlake.local.weather.WeatherServer;
 import io.fleetlake.testing.Command;
 import io.fleetlake.testing.LocalStackExtension;
