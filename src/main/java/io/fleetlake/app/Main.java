@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * The jar's entry point: {@code spark-submit fleetlake.jar <job> [--config FILE] [--available-now]}.
  *
  * <p>Exit codes: 0 done; 1 the job failed; 2 the command line or the config is wrong (the message names the
- * argument or key); 3 the job is not built yet.
+ * argument or key).
  */
 public final class Main {
   static final int OK = 0;
@@ -122,6 +122,6 @@ public final class Main {
         + "Environment: FLEETLAKE_<KEY> overrides a key (FLEETLAKE_LAKE_ROOT for fleetlake.lake.root);\n"
         + "secrets only from FLEETLAKE_S3_ACCESS_KEY, FLEETLAKE_S3_SECRET_KEY, FLEETLAKE_POSTGRES_PASSWORD,\n"
         + "FLEETLAKE_WEATHER_API_KEY.\n"
-        + "Exit codes: 0 done, 1 failed, 2 bad command line or config, 3 job not built yet.";
+        + "Exit codes: 0 done, 1 failed, 2 bad command line or config (the message names the argument or key).";
   }
 }

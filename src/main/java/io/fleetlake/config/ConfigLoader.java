@@ -3,6 +3,7 @@ package io.fleetlake.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
@@ -46,8 +47,9 @@ public final class ConfigLoader {
       if (!Files.isRegularFile(file)) {
         throw new InvalidSettingException("--config", file.toString(), "no such file");
       }
-      merged = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
-          .withFallback(merged);
+      Config parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      refuseKeysOutsideTheRoot(parsed.root(), reference);
+      merged = parsed.withFallback(merged);
     }
     Config resolved;
     try {
@@ -96,6 +98,29 @@ public final class ConfigLoader {
       }
     }
     return unused;
+  }
+
+  /**
+   * A key beside {@code fleetlake { }} in a file ({@code lake.root = …} at the top, or {@code fleetlak { … }}) would
+   * be merged and never read: refused, naming the key it was most likely meant to be.
+   */
+  private static void refuseKeysOutsideTheRoot(ConfigObject file, Config reference) {
+    for (String top : new TreeSet<>(file.keySet())) {
+      if (!top.equals(ROOT)) {
+        List<String> path = new ArrayList<>(List.of(top));
+        for (ConfigValue value = file.get(top); value instanceof ConfigObject object && !object.isEmpty(); ) {
+          String first = new TreeSet<>(object.keySet()).first();
+          path.add(first);
+          value = object.get(first);
+        }
+        String key = ConfigUtil.joinPath(path);
+        String below = ROOT + "." + key;
+        Set<String> known = leafKeys(reference);
+        String hint = known.contains(below) || inFreeFormSection(below) ? "; did you mean " + below + "?"
+            : suggestion(key, known).startsWith(";") ? suggestion(key, known) : suggestion(below, known);
+        throw new InvalidSettingException(key, "outside " + ROOT + " { }, where it would be ignored" + hint);
+      }
+    }
   }
 
   private static void refuseUnknownKeys(Config config, Config reference) {

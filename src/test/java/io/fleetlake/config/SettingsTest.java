@@ -148,6 +148,21 @@ class SettingsTest {
   }
 
   @Test
+  void aKeyOutsideTheRootIsRefusedNotIgnored() throws IOException {
+    Path top = conf("lake.root = \"s3a://elsewhere/lake\"");
+    assertEquals("Invalid setting lake.root: outside fleetlake { }, where it would be ignored; did you mean fleetlake.lake.root?",
+        assertThrows(InvalidSettingException.class, () -> Settings.load(List.of(top), Map.of())).getMessage());
+    Path misspelled = conf("fleetlak { lake { root = \"s3a://elsewhere/lake\" } }");
+    assertEquals("Invalid setting fleetlak.lake.root: outside fleetlake { }, where it would be ignored; did you mean "
+        + "fleetlake.lake.root?", assertThrows(InvalidSettingException.class,
+        () -> Settings.load(List.of(misspelled), Map.of())).getMessage());
+    Path unknown = conf("fleetlake.lake.root = \"s3a://a/b\"\nretries = 3");
+    assertEquals("Invalid setting retries: outside fleetlake { }, where it would be ignored (every key is listed with "
+        + "its default in reference.conf)", assertThrows(InvalidSettingException.class,
+        () -> Settings.load(List.of(unknown), Map.of())).getMessage());
+  }
+
+  @Test
   void passThroughSectionsTakeAnyKey() throws IOException {
     Path file = conf("""
         fleetlake.kafka.options { "security.protocol" = SASL_SSL, "sasl.mechanism" = AWS_MSK_IAM }
