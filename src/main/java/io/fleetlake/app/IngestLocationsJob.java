@@ -96,10 +96,8 @@ final class IngestLocationsJob implements StreamingJob {
       if (!QUERY_NAME.equals(progress.name()) || summary == null) {
         return;
       }
-      Map<String, String> metrics = progress.sources().length == 0 ? Map.of() : progress.sources()[0].metrics();
-      String behind = metrics.containsKey("maxOffsetsBehindLatest")
-          ? String.format("%,d behind", (long) Double.parseDouble(metrics.get("maxOffsetsBehindLatest")))
-          : "offsets behind unknown";
+      Long records = progress.sources().length == 0 ? null : StreamProgressLog.kafkaRecordsBehind(progress.sources()[0]);
+      String behind = records == null ? "records behind unknown" : String.format("%,d behind", records);
       String held = summary.alreadyHeld() == 0 ? ""
           : String.format(" (%,d of them already in the lake, not written again)", summary.alreadyHeld());
       out.printf("batch %d: %,d records → %,d bronze (%,d flagged, %,d repeated event_ids), %,d quarantined%s; %.1f s; %s%n",

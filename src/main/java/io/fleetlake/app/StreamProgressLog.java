@@ -1,5 +1,7 @@
 package io.fleetlake.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.lake.TableLease;
 import java.sql.Timestamp;
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamProgressLog extends StreamingQueryListener implements AutoCloseable {
   static final String TABLE = "_ops/stream_progress";
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final Duration FLUSH_EVERY = Duration.ofMinutes(1);
   /** Rows held while the lake cannot be written (S3 down): a day of five queries at one batch a minute. */
   private static final int MAX_HELD = 10_000;
@@ -130,6 +132,33 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
   }
 
   /**
+   * The records a Kafka source's batch left in its topic: over every partition, the newest offset less the batch's
+   * end. (Spark's own metric, maxOffsetsBehindLatest, is the one partition furthest behind: with three partitions,
+   * a third of it.) Null for a source that is not Kafka's, or whose offsets do not read as Kafka's.
+   */
+  static Long kafkaRecordsBehind(SourceProgress source) {
+    if (!source.metrics().containsKey("maxOffsetsBehindLatest") || source.latestOffset() == null) {
+      return null;
+    }
+    try {
+      JsonNode latest = JSON.readTree(source.latestOffset());
+      JsonNode end = JSON.readTree(source.endOffset());
+      long behind = 0;
+      for (var topics = latest.fields(); topics.hasNext(); ) {
+        Map.Entry<String, JsonNode> topic = topics.next();
+        for (var partitions = topic.getValue().fields(); partitions.hasNext(); ) {
+          Map.Entry<String, JsonNode> partition = partitions.next();
+          long read = end.path(topic.getKey()).path(partition.getKey()).asLong(0);
+          behind += Math.max(0, partition.getValue().asLong() - read);
+        }
+      }
+      return behind;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  /**
    * One row of a micro-batch's progress. Kafka reports how far a batch's end is behind the topic's end; Delta's
    * source reports nothing of the kind, so for a Delta source the commits of its table not read by the batch's
    * end are counted here, against the table's newest version ({@code latestVersion}).
@@ -141,9 +170,9 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
     List<String> sources = new ArrayList<>();
     for (SourceProgress source : progress.sources()) {
       sources.add(source.description());
-      Map<String, String> metrics = source.metrics();
-      if (metrics.containsKey("maxOffsetsBehindLatest")) {
-        kafkaBehind = (kafkaBehind == null ? 0 : kafkaBehind) + (long) Double.parseDouble(metrics.get("maxOffsetsBehindLatest"));
+      Long records = kafkaRecordsBehind(source);
+      if (records != null) {
+        kafkaBehind = (kafkaBehind == null ? 0 : kafkaBehind) + records;
       }
       Long behind = deltaVersionsBehind(source.description(), source.endOffset(), latestVersion);
       if (behind != null) {
@@ -167,7 +196,7 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
       return null;
     }
     try {
-      com.fasterxml.jackson.databind.JsonNode offset = JSON.readTree(endOffset);
+      JsonNode offset = JSON.readTree(endOffset);
       if (!offset.hasNonNull("reservoirVersion")) {
         return null;
       }

@@ -70,6 +70,13 @@ class GoldIT {
     assertEquals(records, Long.parseLong(progress.get("ingest-locations")[2]), lag::toString);
     assertTrue(Long.parseLong(progress.get("ingest-locations")[3]) > 0, lag::toString);
     System.out.println("ops.stream_progress: " + progress.size() + " queries; ingest read " + records + " records");
+    // each ingest batch is behind by the records the topic holds after it, over all its partitions
+    List<Row> ingestBatches = spark.read().format("delta").load(ROOT + "/_ops/stream_progress")
+        .filter("job = 'run-all' AND query = 'ingest-locations'")
+        .selectExpr("batch_id", "kafka_offsets_behind", records + " - sum(input_rows) OVER (ORDER BY batch_id) AS left_in_topic")
+        .collectAsList();
+    assertTrue(ingestBatches.size() >= 3, ingestBatches::toString);
+    ingestBatches.forEach(batch -> assertEquals(batch.getLong(2), batch.getLong(1), () -> "behind, batch " + batch));
 
     double p90Error = GoldExpectations.assertGoldMatchesSilver(spark, ROOT);
     System.out.printf("gold equals silver recomputed; p90 worst relative error %.5f%n", p90Error);
