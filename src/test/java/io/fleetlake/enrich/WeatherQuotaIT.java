@@ -31,11 +31,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The weather within a provider that limits as Open-Meteo does, scaled down with the fleet: 75 weight units a
- * minute against a fleet that needs about two and a half times that (enough to cross minute windows; each
- * minute more of demand is a minute more of waiting). silver-locations --available-now waits for the
+ * minute against a fleet that needs about one and a half times that (enough to cross a minute window; each
+ * minute more of demand is a minute more of waiting, and of a test's time). silver-locations --available-now waits for the
  * budget, never gets a 429, never passes the minute's limit, and ends with every ping's weather; a second run
- * meanwhile is refused; a rebuild, a backfill and weather_at in the sql job cost nothing more; a 14-day backfill of one unit costs at most
- * its distinct cells. The server's values encode the hour and the latitude asked: every row is checked.
+ * meanwhile is refused; a rebuild, a backfill and weather_at in the sql job cost nothing more (a fortnight's backfill
+ * of one unit at most its distinct cells: LocationsEnrichedTest). The server's values encode the hour and the
+ * latitude asked: every row is checked.
  */
 @ExtendWith(LocalStackExtension.class)
 class WeatherQuotaIT {
@@ -60,7 +61,7 @@ class WeatherQuotaIT {
       env.put("FLEETLAKE_WEATHER_LIMITS_DAY", "2000");
       // a day that is over: its hours are final when fetched
       LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(2);
-      stack.run(env, "simulate", "--units", "5", "--days", "1", "--start", day.toString(), "--duplicates", "0",
+      stack.run(env, "simulate", "--units", "3", "--days", "1", "--start", day.toString(), "--duplicates", "0",
           "--late", "0", "--malformed", "0");
       stack.run(env, "ingest-locations", "--available-now");
       stack.run(env, "poll-sources", "--available-now");
@@ -86,12 +87,12 @@ class WeatherQuotaIT {
 
       Dataset<Row> silver = spark.read().format("delta").load(ROOT + "/silver/locations_enriched");
       long pings = silver.count();
-      assertTrue(pings >= 5 * 90, pings + " pings");
+      assertTrue(pings >= 3 * 90, pings + " pings");
       assertEquals(pings, silver.filter("weather_status = 'ok'").count(), "every ping's weather, final");
       assertEveryValueAtItsHourAndPlace(silver);
       JsonNode stats = admin.stats();
       long cellDays = cellDays(silver);
-      assertTrue(cellDays >= 2 * PER_MINUTE, "demand " + cellDays + " is at least two minutes of the budget");
+      assertTrue(cellDays > PER_MINUTE, "demand " + cellDays + " is more than a minute of the budget");
       assertEquals(0, stats.get("rate_limited").asInt(), "no request answered 429");
       assertTrue(stats.get("peak_weight_per_minute").asDouble() <= PER_MINUTE, stats.toString());
       assertTrue(stats.get("weight").asDouble() <= cellDays, stats + " for " + cellDays + " cell-days");

@@ -54,8 +54,6 @@ public final class Command {
     ProcessBuilder builder = new ProcessBuilder(command).directory(TestStack.projectDir().toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("FLEETLAKE_"));
     builder.environment().putAll(env);
-    // a job's JVM as the test JVMs run (pom.xml's test.jvm.flags): the parallel collector costs less CPU on two cores
-    builder.environment().putIfAbsent("JAVA_OPTS", "-XX:+UseParallelGC");
     return builder;
   }
 
