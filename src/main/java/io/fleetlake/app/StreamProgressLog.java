@@ -107,7 +107,7 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
     Row row = row(job, event.progress(), this::latestVersion);
     LOG.info("progress {} batch {}: {} rows in {} s{}{}", row.getString(1), row.getLong(4), row.getLong(7),
         row.isNullAt(10) ? "?" : String.format("%.1f", row.getDouble(10)),
-        row.isNullAt(11) ? "" : String.format("; Kafka offsets behind %,d", row.getLong(11)),
+        row.isNullAt(11) ? "" : String.format("; Kafka records behind %,d", row.getLong(11)),
         row.isNullAt(12) ? "" : String.format("; Delta versions behind %,d", row.getLong(12)));
     if (flusher != null && !lost()) {
       held.add(row);

@@ -43,19 +43,29 @@ public final class ConfigLoader {
   public static Config load(List<Path> files, Map<String, String> env) {
     Config reference = ConfigFactory.parseResources("reference.conf");
     Config merged = ConfigFactory.empty();
+    Map<String, Path> besideTheRoot = new TreeMap<>();
     for (Path file : files) {
       if (!Files.isRegularFile(file)) {
         throw new InvalidSettingException("--config", file.toString(), "no such file");
       }
-      Config parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-      refuseKeysOutsideTheRoot(parsed.root(), reference);
+      Config parsed;
+      try {
+        parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (ConfigException e) {
+        throw new InvalidSettingException("--config", file.toString(), e.getMessage());
+      }
+      parsed.root().keySet().stream().filter(top -> !top.equals(ROOT)).forEach(top -> besideTheRoot.putIfAbsent(top, file));
       merged = parsed.withFallback(merged);
     }
+    Config overrides = environmentOverrides(reference, env);
     Config resolved;
     try {
-      resolved = environmentOverrides(reference, env).withFallback(merged).withFallback(reference).resolve();
+      resolved = overrides.withFallback(merged).withFallback(reference).resolve();
     } catch (ConfigException e) {
       throw new InvalidSettingException(ROOT, e.getMessage());
+    }
+    for (Map.Entry<String, Path> top : besideTheRoot.entrySet()) {
+      refuseUnlessReferred(top.getKey(), top.getValue(), merged, overrides, reference);
     }
     refuseUnknownKeys(resolved, reference);
     return resolved;
@@ -101,26 +111,34 @@ public final class ConfigLoader {
   }
 
   /**
-   * A key beside {@code fleetlake { }} in a file ({@code lake.root = …} at the top, or {@code fleetlak { … }}) would
-   * be merged and never read: refused, naming the key it was most likely meant to be.
+   * A key beside {@code fleetlake { }} in a file ({@code lake.root = …} at the top, or {@code fleetlak { … }}) is
+   * merged and never read, unless a substitution refers to it ({@code bucket = …} for
+   * {@code fleetlake.lake.root = "s3a://"${bucket}"/lake"}): refused then, naming the key it was most likely meant
+   * to be and its file.
    */
-  private static void refuseKeysOutsideTheRoot(ConfigObject file, Config reference) {
-    for (String top : new TreeSet<>(file.keySet())) {
-      if (!top.equals(ROOT)) {
-        List<String> path = new ArrayList<>(List.of(top));
-        for (ConfigValue value = file.get(top); value instanceof ConfigObject object && !object.isEmpty(); ) {
-          String first = new TreeSet<>(object.keySet()).first();
-          path.add(first);
-          value = object.get(first);
-        }
-        String key = ConfigUtil.joinPath(path);
-        String below = ROOT + "." + key;
-        Set<String> known = leafKeys(reference);
-        String hint = known.contains(below) || inFreeFormSection(below) ? "; did you mean " + below + "?"
-            : suggestion(key, known).startsWith(";") ? suggestion(key, known) : suggestion(below, known);
-        throw new InvalidSettingException(key, "outside " + ROOT + " { }, where it would be ignored" + hint);
-      }
+  private static void refuseUnlessReferred(String top, Path file, Config merged, Config overrides, Config reference) {
+    String topPath = ConfigUtil.joinPath(top);
+    try {
+      overrides.withFallback(merged.withoutPath(topPath)).withFallback(reference).resolve();
+    } catch (ConfigException.UnresolvedSubstitution referredTo) {
+      return;
     }
+    List<String> path = new ArrayList<>(List.of(top));
+    try {
+      for (ConfigValue value = merged.root().get(top); value instanceof ConfigObject object && !object.isEmpty(); ) {
+        String first = new TreeSet<>(object.keySet()).first();
+        path.add(first);
+        value = object.get(first);
+      }
+    } catch (ConfigException notResolvedYet) {
+      // an object merged with a substitution: its path so far names it
+    }
+    String key = ConfigUtil.joinPath(path);
+    String below = ROOT + "." + key;
+    Set<String> known = leafKeys(reference);
+    String hint = known.contains(below) || inFreeFormSection(below) ? "; did you mean " + below + "?"
+        : suggestion(key, known).startsWith(";") ? suggestion(key, known) : suggestion(below, known);
+    throw new InvalidSettingException(key, "outside " + ROOT + " { } in " + file + ", where it would be ignored" + hint);
   }
 
   private static void refuseUnknownKeys(Config config, Config reference) {

@@ -45,7 +45,7 @@ class MainTest {
     assertEquals(JOBS.size(), FleetJob.values().length);
     // the codes Main returns, and no other
     assertTrue(out().contains("Exit codes: 0 done, 1 failed, 2 bad command line or config"), out());
-    assertFalse(out().matches("(?s).*Exit codes:[^\n]*\b[3-9]\b.*"), out());
+    assertFalse(out().matches("(?s).*Exit codes:[^\\n]*\\b[3-9]\\b.*"), out());
   }
 
   /** The version is Maven's, recorded when the resources were built; Spark's is the one on this classpath. */

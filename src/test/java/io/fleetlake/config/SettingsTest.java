@@ -150,16 +150,24 @@ class SettingsTest {
   @Test
   void aKeyOutsideTheRootIsRefusedNotIgnored() throws IOException {
     Path top = conf("lake.root = \"s3a://elsewhere/lake\"");
-    assertEquals("Invalid setting lake.root: outside fleetlake { }, where it would be ignored; did you mean fleetlake.lake.root?",
-        assertThrows(InvalidSettingException.class, () -> Settings.load(List.of(top), Map.of())).getMessage());
+    assertEquals("Invalid setting lake.root: outside fleetlake { } in " + top + ", where it would be ignored; did you "
+        + "mean fleetlake.lake.root?", assertThrows(InvalidSettingException.class,
+        () -> Settings.load(List.of(top), Map.of())).getMessage());
     Path misspelled = conf("fleetlak { lake { root = \"s3a://elsewhere/lake\" } }");
-    assertEquals("Invalid setting fleetlak.lake.root: outside fleetlake { }, where it would be ignored; did you mean "
-        + "fleetlake.lake.root?", assertThrows(InvalidSettingException.class,
+    assertEquals("Invalid setting fleetlak.lake.root: outside fleetlake { } in " + misspelled + ", where it would be "
+        + "ignored; did you mean fleetlake.lake.root?", assertThrows(InvalidSettingException.class,
         () -> Settings.load(List.of(misspelled), Map.of())).getMessage());
     Path unknown = conf("fleetlake.lake.root = \"s3a://a/b\"\nretries = 3");
-    assertEquals("Invalid setting retries: outside fleetlake { }, where it would be ignored (every key is listed with "
-        + "its default in reference.conf)", assertThrows(InvalidSettingException.class,
-        () -> Settings.load(List.of(unknown), Map.of())).getMessage());
+    assertEquals("Invalid setting retries: outside fleetlake { } in " + unknown + ", where it would be ignored (every "
+        + "key is listed with its default in reference.conf)", assertThrows(InvalidSettingException.class,
+        () -> Settings.load(List.of(LOCAL_CONF, unknown), Map.of())).getMessage());
+    // a value the config refers to is not ignored: a helper beside the root is fine
+    Path helper = conf("bucket = fleet-data\nfleetlake.lake.root = \"s3a://\"${bucket}\"/lake\"");
+    assertEquals("s3a://fleet-data/lake", Settings.load(List.of(helper), Map.of()).lake().root());
+    // and a file that is not HOCON exits 2 naming it, like every other setting
+    Path broken = conf("fleetlake { lake.root = ");
+    assertTrue(assertThrows(InvalidSettingException.class, () -> Settings.load(List.of(broken), Map.of())).getMessage()
+        .startsWith("Invalid setting --config = \"" + broken + "\": "));
   }
 
   @Test

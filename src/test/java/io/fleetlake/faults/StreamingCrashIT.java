@@ -50,11 +50,11 @@ class StreamingCrashIT {
         "--manifest", logs.resolve("manifest.json").toString());
     stack.run(env, "ingest-locations", "--available-now");
 
-    // each drain re-runs the batch its kill left planned, then takes the rest at once: a batch per bronze file
-    // proves nothing more after the kill, and cost a minute
+    // each drain re-runs the batch its kill left planned, then the rest in batches of 4 bronze files: still more
+    // than one batch after a restart (late pings and previous pings across batches), not one per file (a minute)
     Map<String, String> drain = new HashMap<>(env);
     drain.remove("FLEETLAKE_INGEST_MAX_OFFSETS_PER_TRIGGER");
-    drain.remove("FLEETLAKE_STREAMING_SILVER_MAX_FILES_PER_TRIGGER");
+    drain.put("FLEETLAKE_STREAMING_SILVER_MAX_FILES_PER_TRIGGER", "4");
 
     List<String> kills = new ArrayList<>();
     kills.add(killAfterCommits(stack, env, logs, "poll-sources", "bronze/transport_units", 1));
