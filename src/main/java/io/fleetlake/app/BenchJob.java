@@ -47,7 +47,7 @@ import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.Trigger;
 
 /**
- * The performance ratios of issue #8, each measured within one run on this machine: a raw Kafka → Parquet
+ * The performance ratios P1–P9, each measured within one run on this machine: a raw Kafka → Parquet
  * copy of the same records is the ceiling every throughput is divided by, so a slow or busy machine moves the
  * numerator and the denominator together.
  */

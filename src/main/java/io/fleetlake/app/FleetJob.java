@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-/** Every entry point of the jar (DESIGN.md §4). */
+/** Every entry point of the jar: the jobs of the command line. */
 enum FleetJob {
   INGEST_LOCATIONS("ingest-locations", "stream: Kafka fleet.locations → bronze/locations (+ quarantine, quality results)",
       IngestLocationsJob.USAGE, IngestLocationsJob::new),

@@ -44,7 +44,7 @@ record RuntimeVersions(String spark, String scala, String delta, String deltaFro
       lines.add(line("WARN", "Delta " + delta + (deltaFrom.isEmpty() ? "" : " from " + deltaFrom) + ", but the jar is "
           + "built for Delta " + built.delta() + (built.deltaInJar()
               ? ": the cluster's own Delta comes first; turn delta-defaults off, or build with -Pemr-delta against it"
-              : ": build with -Pemr-delta -Ddelta.version=<the cluster's> (README, \"Running on EMR\")")));
+              : ": build with -Pemr-delta -Ddelta.version=<the cluster's> (src/site/markdown/emr.md)")));
     }
     if (!prefix(hadoop, 1).equals(prefix(built.hadoop(), 1))) {
       lines.add(line("WARN", "Hadoop " + hadoop + ", but the jar is built against Hadoop " + built.hadoop()));

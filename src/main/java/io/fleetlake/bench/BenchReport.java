@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark's figures against their goals (issue #8): a table for the terminal and every figure, the raw
+ * The benchmark's figures against their goals: a table for the terminal and every figure, the raw
  * measurements behind it, the machine, the versions and the settings as JSON.
  */
 public final class BenchReport {

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The rules a Kafka record must pass to become a {@link LocationPing} in bronze (DESIGN.md §2.1).
+ * The rules a Kafka record must pass to become a {@link LocationPing} in bronze.
  *
  * <p>Hard rules reject the record to quarantine with a {@link RejectReason}: valid UTF-8, one JSON object
  * (no duplicate keys, nothing after it), event_id / unit_id / event_time / lat / lon present with the right

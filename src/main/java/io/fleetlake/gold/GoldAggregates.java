@@ -135,7 +135,7 @@ public final class GoldAggregates {
         .selectExpr(FEATURE_COLUMNS);
   }
 
-  /** The columns of gold/resource_usage_features, documented in the README. */
+  /** The columns of gold/resource_usage_features, documented in src/site/markdown/jobs.md. */
   static final String[] FEATURE_COLUMNS = {
       "stat_date", "unit_id", "unit_type", "fuel_type", "manufacturer", "model", "company_id", "max_payload_kg",
       "pings", "distance_km", "moving_hours", "mean_speed_kmh", "p90_speed_kmh", "max_speed_kmh",

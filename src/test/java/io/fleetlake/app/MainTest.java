@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
-  /** Every job of DESIGN.md §4. */
+  /** Every job of the jar. */
   private static final List<String> JOBS = List.of("ingest-locations", "poll-sources", "silver-dimensions",
       "silver-locations", "gold", "run-all", "maintain", "catalog", "simulate", "train-model", "report", "bench",
       "doctor", "sql", "erase");

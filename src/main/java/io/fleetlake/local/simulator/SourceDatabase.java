@@ -10,7 +10,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.List;
 
-/** The simulator's writes to the source database: the two tables of DESIGN.md §2.2, created if missing. */
+/** The simulator's writes to the source database: transport_units and unit_performance, created if missing. */
 final class SourceDatabase {
   static final String DDL = """
       CREATE TABLE IF NOT EXISTS transport_units (

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
 /**
- * An Open-Meteo-compatible weather server for the local stack and the tests (DESIGN.md §2.3).
+ * An Open-Meteo-compatible weather server for the local stack and the tests.
  *
  * <pre>
  * GET /v1/forecast?latitude=52.52,48.85&amp;longitude=13.41,2.35&amp;hourly=temperature_2m,precipitation
@@ -50,7 +50,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class WeatherServer implements AutoCloseable {
   static final int MAX_LOCATIONS = 1000;
-  /** Where fleetlake's requests must stay (DESIGN.md §2.3); the local server refuses longer ones as a proxy would. */
+  /** Where fleetlake's requests must stay: the local server refuses longer ones as a proxy would. */
   static final int MAX_URL_CHARS = 8000;
   private static final int ARCHIVE_DELAY_DAYS = 2;
   private static final int FORECAST_PAST_DAYS = 93;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The local weather server answers in Open-Meteo's real format (DESIGN.md §2.3). */
+/** The local weather server answers in Open-Meteo's real format. */
 class WeatherServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern HOUR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:00");
