@@ -75,10 +75,11 @@ class SecretsIT {
       Path log = logs.resolve(String.join("-", job.subList(0, Math.min(2, job.size()))).replaceAll("[^A-Za-z0-9.-]", "_") + ".log");
       Files.deleteIfExists(log);
       Process process = Command.startSparkSubmit(env, stack.jobArguments(job.toArray(String[]::new)), log);
-      if (!process.waitFor(6, TimeUnit.MINUTES)) {
+      // a bound, not a goal: at DEBUG beside two other fault tests' JVMs, bench took over 6 minutes (2026-12-01)
+      if (!process.waitFor(15, TimeUnit.MINUTES)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        fail(job + " did not finish in 6 minutes: " + log);
+        fail(job + " did not finish in 15 minutes: " + log);
       }
       assertEquals(0, process.exitValue(), () -> job + " failed: " + log);
       long lines = 0;
