@@ -136,8 +136,10 @@ public final class ConfigLoader {
     String key = ConfigUtil.joinPath(path);
     String below = ROOT + "." + key;
     Set<String> known = leafKeys(reference);
+    // the key as written may be a misspelt full key (fleetlak.lake.root); failing that, one below the root
+    String asWritten = suggestion(key, known);
     String hint = known.contains(below) || inFreeFormSection(below) ? "; did you mean " + below + "?"
-        : suggestion(key, known).startsWith(";") ? suggestion(key, known) : suggestion(below, known);
+        : asWritten.startsWith(";") ? asWritten : suggestion(below, known);
     throw new InvalidSettingException(key, "outside " + ROOT + " { } in " + file + ", where it would be ignored" + hint);
   }
 
