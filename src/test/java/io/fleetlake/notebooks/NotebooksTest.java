@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The notebooks as CI checks them with Debian's python3-nbformat (scripts/notebook-outputs --check): they
- * validate, their Python compiles, and their outputs are committed. Their SQL cells run in GoldIT.
+ * validate, their Python compiles, and their outputs are committed. Their SQL cells run in FleetIT.
  */
 class NotebooksTest {
   private static final Path NOTEBOOKS = TestStack.projectDir().resolve("notebooks");
