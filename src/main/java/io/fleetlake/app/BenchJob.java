@@ -8,16 +8,14 @@ import io.fleetlake.bench.BenchReport;
 import io.fleetlake.bench.BenchReport.Goal;
 import io.fleetlake.bench.FilesRead;
 import io.fleetlake.bench.WeatherServerStats;
-import io.fleetlake.bronze.LocationIngestBatch;
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.enrich.WeatherSupply;
 import io.fleetlake.enrich.WeatherCell;
-import io.fleetlake.gold.GoldAggregates;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.local.simulator.FleetSimulator;
 import io.fleetlake.local.simulator.Simulation;
-import io.fleetlake.silver.LocationsEnriched;
 import io.fleetlake.sources.KafkaLocations;
 import io.fleetlake.sources.TablePoller;
 import java.io.PrintStream;
@@ -285,10 +283,10 @@ final class BenchJob implements Job {
     double silver = stage(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, true, out);
     WeatherServerStats.Snapshot calls = weather.snapshot();
     double gold = stage(spark, new GoldJob(), FleetJob.GOLD, settings, true, out);
-    String silverTable = settings.lake().table("silver", LocationsEnriched.TABLE);
+    String silverTable = FleetTable.LOCATIONS_ENRICHED.path(settings.lake());
     Set<WeatherCell> keys = weatherKeys(spark, silverTable, settings.weather().gridDegrees());
-    return new FleetRun(scale, options.units(), records, rows(spark, settings.lake().table("bronze", LocationIngestBatch.BRONZE)),
-        rows(spark, silverTable), rows(spark, settings.lake().table("gold", GoldAggregates.HOURLY)), baseline, ingest, poll,
+    return new FleetRun(scale, options.units(), records, rows(spark, FleetTable.LOCATIONS.path(settings.lake())),
+        rows(spark, silverTable), rows(spark, FleetTable.UNIT_ACTIVITY_HOURLY.path(settings.lake())), baseline, ingest, poll,
         dimensions, silver, gold, calls, keys.size(), keys.stream().map(key -> key.withDay(LocalDate.EPOCH)).distinct().count(),
         cellDaysPerUnitDay(spark, silverTable, settings.weather().gridDegrees()));
   }
@@ -456,12 +454,12 @@ final class BenchJob implements Job {
     catchUpEveryStage(spark, settings, out);
 
     Map<String, List<String>> tablesByQuery = new LinkedHashMap<>();
-    tablesByQuery.put(IngestLocationsJob.QUERY_NAME, List.of("bronze/" + LocationIngestBatch.BRONZE,
-        "bronze/" + LocationIngestBatch.QUARANTINE, "_quality/results"));
-    tablesByQuery.put(FleetJob.SILVER_LOCATIONS.jobName(), List.of("silver/" + LocationsEnriched.TABLE));
-    tablesByQuery.put("gold-pings", List.of("gold/" + GoldAggregates.HOURLY, "gold/" + GoldAggregates.DAILY,
-        "gold/" + GoldAggregates.FEATURES));
-    String silver = settings.lake().table("silver", LocationsEnriched.TABLE);
+    tablesByQuery.put(IngestLocationsJob.QUERY_NAME, List.of(FleetTable.LOCATIONS.id(),
+        FleetTable.LOCATIONS_QUARANTINE.id(), FleetTable.QUALITY_RESULTS.id()));
+    tablesByQuery.put(FleetJob.SILVER_LOCATIONS.jobName(), List.of(FleetTable.LOCATIONS_ENRICHED.id()));
+    tablesByQuery.put("gold-pings", List.of(FleetTable.UNIT_ACTIVITY_HOURLY.id(), FleetTable.FLEET_DAILY.id(),
+        FleetTable.RESOURCE_USAGE_FEATURES.id()));
+    String silver = FleetTable.LOCATIONS_ENRICHED.path(settings.lake());
     long silverVersion = DeltaTable.forPath(spark, silver).history(1).first().getLong(0);
     BatchesWithRows batches = new BatchesWithRows();
     spark.streams().addListener(batches);
@@ -486,7 +484,7 @@ final class BenchJob implements Job {
         .option("startingVersion", silverVersion + 1).load(silver)
         .where("_change_type = 'insert'")
         .select(col("kafka_partition"), col("kafka_offset"), col("_commit_timestamp"));
-    Dataset<Row> sent = spark.read().format("delta").load(settings.lake().table("bronze", LocationIngestBatch.BRONZE))
+    Dataset<Row> sent = spark.read().format("delta").load(FleetTable.LOCATIONS.path(settings.lake()))
         .where(col("kafka_timestamp").geq(new Timestamp(from)))
         .select("kafka_partition", "kafka_offset", "kafka_timestamp");
     Row latency = sent.join(inserted, sent.col("kafka_partition").equalTo(inserted.col("kafka_partition"))
@@ -538,8 +536,8 @@ final class BenchJob implements Job {
    * row for its unit and hour counts as many pings as its rank in that hour (live pings come in event order).
    */
   private static GoldLatency goldLatency(SparkSession spark, Settings settings, Dataset<Row> sent, long from) {
-    String hourly = settings.lake().table("gold", GoldAggregates.HOURLY);
-    String silver = settings.lake().table("silver", LocationsEnriched.TABLE);
+    String hourly = FleetTable.UNIT_ACTIVITY_HOURLY.path(settings.lake());
+    String silver = FleetTable.LOCATIONS_ENRICHED.path(settings.lake());
     java.sql.Date firstLiveDay = java.sql.Date.valueOf(new Timestamp(from).toInstant().atZone(ZoneOffset.UTC).toLocalDate()
         .minusDays(1));
     Dataset<Row> states = null;
@@ -612,7 +610,8 @@ final class BenchJob implements Job {
   }
 
   /** The stages P9 follows, in the order a live micro-batch goes through them. */
-  static final List<String> P9_STAGES = List.of("ingest", "poll", "silver-dimensions", "silver-locations", "gold");
+  static final List<String> P9_STAGES = List.of("ingest", "poll", JobName.SILVER_DIMENSIONS.command(),
+      JobName.SILVER_LOCATIONS.command(), JobName.GOLD.command());
 
   /** One stage's live micro-batches on one lake: seconds and files read, batch by batch. */
   private record LiveCost(List<Double> seconds, List<Long> files, List<Long> logFiles) {
@@ -713,9 +712,9 @@ final class BenchJob implements Job {
     Settings settings = lake.environment().settings();
     Map<String, List<StreamingQuery>> streams = new LinkedHashMap<>();
     streams.put("ingest", start(spark, new IngestLocationsJob(), FleetJob.INGEST_LOCATIONS, settings, out));
-    streams.put("silver-dimensions", start(spark, new SilverDimensionsJob(), FleetJob.SILVER_DIMENSIONS, settings, out));
-    streams.put("silver-locations", start(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, out));
-    streams.put("gold", start(spark, new GoldJob(), FleetJob.GOLD, settings, out));
+    streams.put(FleetJob.SILVER_DIMENSIONS.jobName(), start(spark, new SilverDimensionsJob(), FleetJob.SILVER_DIMENSIONS, settings, out));
+    streams.put(FleetJob.SILVER_LOCATIONS.jobName(), start(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, out));
+    streams.put(FleetJob.GOLD.jobName(), start(spark, new GoldJob(), FleetJob.GOLD, settings, out));
     try {
       int units = lake.options().units();
       // round 0 is the streams' first batch after their start (plans, caches, a first look at each table): not counted
@@ -868,7 +867,7 @@ final class BenchJob implements Job {
       double goldP95 = gold.pings() == 0 || gold.counted() < 0.95 * gold.pings() ? Double.NaN : gold.p95Seconds();
       report.add("P4_gold", "p95 (gold commit − Kafka timestamp) ÷ trigger", goldP95 / trigger.toSeconds(),
           Goal.AT_MOST, 2.0, 0, String.format("%,d of %,d live pings counted in gold/%s: p50 %.1f s, p95 %.1f s, max %.1f s",
-              gold.counted(), gold.pings(), GoldAggregates.HOURLY, gold.p50Seconds(), gold.p95Seconds(), gold.maxSeconds()));
+              gold.counted(), gold.pings(), FleetTable.UNIT_ACTIVITY_HOURLY.tableName(), gold.p50Seconds(), gold.p95Seconds(), gold.maxSeconds()));
       for (var entry : follow.filesAndBatches().entrySet()) {
         long files = entry.getValue()[0];
         long batches = entry.getValue()[1];

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlake.config.KafkaSettings;
 import io.fleetlake.config.PollSettings;
 import io.fleetlake.config.PostgresSettings;
+import io.fleetlake.lake.Layer;
 import io.fleetlake.maintain.TableMaintenance;
 import io.fleetlake.sources.PollLag;
 import io.fleetlake.config.Settings;
@@ -201,7 +202,7 @@ final class DoctorJob implements Job {
     hadoop.set("fs.s3.impl.disable.cache", "true");
     hadoop.set("fs.file.impl.disable.cache", "true");
     for (PollSettings.PolledTable table : settings.poll().tables()) {
-      Path bronze = new Path(settings.lake().table("bronze", table.bronzeTable()));
+      Path bronze = new Path(settings.lake().table(Layer.BRONZE.folder(), table.bronzeTable()));
       try (FileSystem fs = bronze.getFileSystem(hadoop)) {
         out.println(PollLag.of(settings.postgres(), settings.poll(), table, fs, bronze).line());
       } catch (Exception e) {

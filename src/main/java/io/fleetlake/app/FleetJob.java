@@ -7,47 +7,47 @@ import java.util.stream.Collectors;
 
 /** Every entry point of the jar: the jobs of the command line. */
 enum FleetJob {
-  INGEST_LOCATIONS("ingest-locations", "stream: Kafka fleet.locations → bronze/locations (+ quarantine, quality results)",
+  INGEST_LOCATIONS(JobName.INGEST_LOCATIONS, "stream: Kafka fleet.locations → bronze/locations (+ quarantine, quality results)",
       IngestLocationsJob.USAGE, IngestLocationsJob::new),
-  POLL_SOURCES("poll-sources", "stream, hourly: Postgres transport_units, unit_performance → bronze",
+  POLL_SOURCES(JobName.POLL_SOURCES, "stream, hourly: Postgres transport_units, unit_performance → bronze",
       PollSourcesJob.USAGE, PollSourcesJob::new),
-  SILVER_DIMENSIONS("silver-dimensions", "stream: bronze polled tables → silver/dim_transport_units (SCD2), silver/unit_performance",
+  SILVER_DIMENSIONS(JobName.SILVER_DIMENSIONS, "stream: bronze polled tables → silver/dim_transport_units (SCD2), silver/unit_performance",
       SilverDimensionsJob.USAGE, SilverDimensionsJob::new),
-  SILVER_LOCATIONS("silver-locations", "stream: bronze/locations → silver/locations_enriched (weather, unit attributes)",
+  SILVER_LOCATIONS(JobName.SILVER_LOCATIONS, "stream: bronze/locations → silver/locations_enriched (weather, unit attributes)",
       SilverLocationsJob.USAGE, SilverLocationsJob::new),
-  GOLD("gold", "stream: silver → gold/unit_activity_hourly, gold/fleet_daily, gold/resource_usage_features",
+  GOLD(JobName.GOLD, "stream: silver → gold/unit_activity_hourly, gold/fleet_daily, gold/resource_usage_features",
       GoldJob.USAGE, GoldJob::new),
-  RUN_ALL("run-all", "every streaming query above in one Spark application", RunAllJob.USAGE, RunAllJob::new),
-  MAINTAIN("maintain", "batch: OPTIMIZE / Z-order / VACUUM, symlink manifests", MaintainJob.USAGE, MaintainJob::new),
-  CATALOG("catalog", "batch: register the tables in the metastore (Glue on EMR), print Athena DDL",
+  RUN_ALL(JobName.RUN_ALL, "every streaming query above in one Spark application", RunAllJob.USAGE, RunAllJob::new),
+  MAINTAIN(JobName.MAINTAIN, "batch: OPTIMIZE / Z-order / VACUUM, symlink manifests", MaintainJob.USAGE, MaintainJob::new),
+  CATALOG(JobName.CATALOG, "batch: register the tables in the metastore (Glue on EMR), print Athena DDL",
       CatalogJob.USAGE, CatalogJob::new),
-  SIMULATE("simulate", "produce a realistic fleet to Kafka and Postgres", SimulateJob.USAGE, SimulateJob::new),
-  TRAIN_MODEL("train-model", "batch: baseline resource-usage model from gold/resource_usage_features",
+  SIMULATE(JobName.SIMULATE, "produce a realistic fleet to Kafka and Postgres", SimulateJob.USAGE, SimulateJob::new),
+  TRAIN_MODEL(JobName.TRAIN_MODEL, "batch: baseline resource-usage model from gold/resource_usage_features",
       TrainModelJob.USAGE, TrainModelJob::new),
-  REPORT("report", "render the gold tables to a self-contained HTML dashboard", ReportJob.USAGE, ReportJob::new),
-  BENCH("bench", "measure the performance ratios P1–P9 against the local stack (throwaway topics, databases, lakes)",
+  REPORT(JobName.REPORT, "render the gold tables to a self-contained HTML dashboard", ReportJob.USAGE, ReportJob::new),
+  BENCH(JobName.BENCH, "measure the performance ratios P1–P9 against the local stack (throwaway topics, databases, lakes)",
       BenchJob.USAGE, BenchJob::new),
-  DOCTOR("doctor", "check every configured endpoint (Kafka, Postgres, S3, weather) and say what is wrong",
+  DOCTOR(JobName.DOCTOR, "check every configured endpoint (Kafka, Postgres, S3, weather) and say what is wrong",
       DoctorJob.USAGE, DoctorJob::new),
-  SQL("sql", "run one SQL statement over the lake (<layer>.<name> tables) and print the result",
+  SQL(JobName.SQL, "run one SQL statement over the lake (<layer>.<name> tables) and print the result",
       SqlJob.USAGE, SqlJob::new),
-  ERASE("erase", "remove one unit's rows from every layer (and recompute gold) while streams run",
+  ERASE(JobName.ERASE, "remove one unit's rows from every layer (and recompute gold) while streams run",
       EraseJob.USAGE, EraseJob::new);
 
-  private final String jobName;
+  private final JobName name;
   private final String summary;
   private final String usage;
   private final Supplier<Job> factory;
 
-  FleetJob(String jobName, String summary, String usage, Supplier<Job> factory) {
-    this.jobName = jobName;
+  FleetJob(JobName name, String summary, String usage, Supplier<Job> factory) {
+    this.name = name;
     this.summary = summary;
     this.usage = usage;
     this.factory = factory;
   }
 
   String jobName() {
-    return jobName;
+    return name.command();
   }
 
   String summary() {
@@ -63,13 +63,13 @@ enum FleetJob {
   }
 
   static Optional<FleetJob> byName(String name) {
-    return Arrays.stream(values()).filter(j -> j.jobName.equals(name)).findFirst();
+    return Arrays.stream(values()).filter(j -> j.jobName().equals(name)).findFirst();
   }
 
   /** The job list of --help: one line a job. */
   static String listing() {
     return Arrays.stream(values())
-        .map(j -> String.format("  %-18s %s", j.jobName, j.summary))
+        .map(j -> String.format("  %-18s %s", j.jobName(), j.summary))
         .collect(Collectors.joining("\n"));
   }
 }

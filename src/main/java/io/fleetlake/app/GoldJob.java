@@ -6,12 +6,10 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.Settings;
-import io.fleetlake.gold.GoldAggregates;
 import io.fleetlake.gold.GoldTables;
 import io.fleetlake.lake.DeltaWrites;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.LakeWriteLock;
-import io.fleetlake.silver.LocationsEnriched;
-import io.fleetlake.silver.SilverDimensions;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,27 +34,27 @@ final class GoldJob implements StreamingJob {
         every hour, day and unit-day a change touches is computed again from silver and MERGEd, so late pings
         and revised performance rows correct what was aggregated before. fleetlake.gold.* sets the
         percentile accuracy and what counts as moving. Run silver-locations (and silver-dimensions) first.""";
-  private static final String JOB = "gold";
+  private static final String JOB = JobName.GOLD.command();
   static final String PERFORMANCE_QUERY = JOB + "-performance";
   /** The pings' and the performance query's MERGEs take turns, however each was started. */
   private static final Object MERGES = new Object();
 
   @Override
   public List<String> requiredTables() {
-    return List.of("silver/" + LocationsEnriched.TABLE);
+    return List.of(FleetTable.LOCATIONS_ENRICHED.id());
   }
 
   @Override
   public List<String> writtenTables(Settings settings) {
-    return List.of("gold/" + GoldAggregates.HOURLY, "gold/" + GoldAggregates.DAILY, "gold/" + GoldAggregates.FEATURES);
+    return List.of(FleetTable.UNIT_ACTIVITY_HOURLY.id(), FleetTable.FLEET_DAILY.id(), FleetTable.RESOURCE_USAGE_FEATURES.id());
   }
 
   @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
     context.refuseArguments();
     Settings settings = context.settings();
-    String pings = settings.lake().table("silver", LocationsEnriched.TABLE);
-    String performance = settings.lake().table("silver", SilverDimensions.PERFORMANCE);
+    String pings = FleetTable.LOCATIONS_ENRICHED.path(settings.lake());
+    String performance = FleetTable.UNIT_PERFORMANCE.path(settings.lake());
     if (!DeltaTable.isDeltaTable(spark, pings)) {
       throw new JobFailedException(pings + " does not exist yet: run silver-locations first");
     }
@@ -79,7 +77,7 @@ final class GoldJob implements StreamingJob {
   /** The query of silver/unit_performance's changes, if that table exists: run-all starts it once it does. */
   static java.util.Optional<StreamingQuery> startPerformance(SparkSession spark, JobContext context) throws Exception {
     Settings settings = context.settings();
-    String performance = settings.lake().table("silver", SilverDimensions.PERFORMANCE);
+    String performance = FleetTable.UNIT_PERFORMANCE.path(settings.lake());
     if (!DeltaTable.isDeltaTable(spark, performance)) {
       return java.util.Optional.empty();
     }

@@ -4,6 +4,7 @@ import io.fleetlake.bronze.IngestedOffsets;
 import io.fleetlake.bronze.LocationIngestBatch;
 import io.fleetlake.lake.Checkpoints;
 import io.fleetlake.config.Settings;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.sources.KafkaLocations;
 import java.io.PrintStream;
@@ -33,7 +34,7 @@ final class IngestLocationsJob implements StreamingJob {
 
   @Override
   public List<String> writtenTables(Settings settings) {
-    return List.of("bronze/" + LocationIngestBatch.BRONZE, "bronze/" + LocationIngestBatch.QUARANTINE, "_quality/results");
+    return List.of(FleetTable.LOCATIONS.id(), FleetTable.LOCATIONS_QUARANTINE.id(), FleetTable.QUALITY_RESULTS.id());
   }
 
   @Override
@@ -42,7 +43,7 @@ final class IngestLocationsJob implements StreamingJob {
     Settings settings = context.settings();
     LocationIngestBatch batch = new LocationIngestBatch(settings.lake(), settings.ingest().eventTimes());
     spark.streams().addListener(new ProgressLines(context.out(), batch));
-    String checkpoint = settings.lake().checkpoint(QUERY_NAME, LocationIngestBatch.BRONZE);
+    String checkpoint = settings.lake().checkpoint(QUERY_NAME, FleetTable.LOCATIONS.tableName());
     StreamingQuery query = KafkaLocations.stream(spark, settings.kafka(), settings.ingest(),
             startingOffsets(spark, settings, checkpoint, context.out()))
         .writeStream()
@@ -52,7 +53,7 @@ final class IngestLocationsJob implements StreamingJob {
         .trigger(context.trigger(settings.streaming().triggerInterval()))
         .start();
     context.out().println(QUERY_NAME + ": " + settings.kafka().topic() + " at " + settings.kafka().bootstrapServers()
-        + " → " + settings.lake().table("bronze", LocationIngestBatch.BRONZE) + ", "
+        + " → " + FleetTable.LOCATIONS.path(settings.lake()) + ", "
         + (context.availableNow() ? "what is there, then exit" : "every " + settings.streaming().triggerInterval().toSeconds() + " s until stopped"));
     context.out().flush();
     return List.of(query);

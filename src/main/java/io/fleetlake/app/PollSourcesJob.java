@@ -2,7 +2,9 @@ package io.fleetlake.app;
 
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.Settings;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.LakeWriteLock;
+import io.fleetlake.lake.Layer;
 import io.fleetlake.maintain.TableMaintenance;
 import io.fleetlake.sources.TablePoller;
 import java.io.PrintStream;
@@ -32,8 +34,8 @@ final class PollSourcesJob implements StreamingJob {
 
   @Override
   public List<String> writtenTables(Settings settings) {
-    List<String> tables = new java.util.ArrayList<>(settings.poll().tables().stream().map(t -> "bronze/" + t.bronzeTable()).toList());
-    tables.add("_quality/" + TablePoller.QUALITY_TABLE);
+    List<String> tables = new java.util.ArrayList<>(settings.poll().tables().stream().map(t -> Layer.BRONZE.folder() + "/" + t.bronzeTable()).toList());
+    tables.add(FleetTable.POLL_RESULTS.id());
     return tables;
   }
 

@@ -7,14 +7,13 @@ import io.fleetlake.config.Settings;
 import io.fleetlake.erase.ErasureQueue;
 import io.fleetlake.erase.ErasureRequest;
 import io.fleetlake.erase.UnitErasure;
-import io.fleetlake.lake.ErasureLog;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.LakeWriteLock;
 import java.time.Clock;
 import io.fleetlake.lake.TableLease;
 import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.maintain.LakeMaintenance;
 import io.fleetlake.maintain.TableMaintenance;
-import io.fleetlake.model.FuelModel;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +58,7 @@ final class RunAllJob implements Job {
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
     List<String> written = new ArrayList<>(STAGES.stream().flatMap(List::stream)
         .flatMap(job -> ((StreamingJob) job.create()).writtenTables(context.settings()).stream()).toList());
-    written.addAll(List.of(ErasureLog.ERASURES, ErasureLog.ERASED_OFFSETS)); // run-all carries out erasures
+    written.addAll(List.of(FleetTable.ERASURES.id(), FleetTable.ERASED_OFFSETS.id())); // run-all carries out erasures
     try (TableLease lease = WriterLease.take(spark, context, written);
          StallWatch watch = StallWatch.start(spark, context.settings(), context.out());
          StreamProgressLog progress = StreamProgressLog.start(spark, context)) {
@@ -231,7 +230,7 @@ final class RunAllJob implements Job {
     maintainer.scheduleWithFixedDelay(() -> {
       LakeMaintenance maintenance = new LakeMaintenance(spark, context.settings().lake(), out);
       for (MaintainedTable table : maintenance.present(settings.tables().stream()
-          .filter(table -> writtenByRunAll(table) && (!table.id().equals(StreamProgressLog.TABLE) || progress.writes()))
+          .filter(table -> writtenByRunAll(table) && (!table.id().equals(FleetTable.STREAM_PROGRESS.id()) || progress.writes()))
           .toList())) {
         if (Thread.currentThread().isInterrupted()) {
           return;
@@ -324,7 +323,7 @@ final class RunAllJob implements Job {
       try {
         for (ErasureRequest request : queue.pending()) {
           try (TableLease predictions = TableLease.acquire(spark.sparkContext().hadoopConfiguration(),
-              settings.lake().root(), List.of("gold/" + FuelModel.PREDICTIONS), context.jobName(),
+              settings.lake().root(), List.of(FleetTable.MODEL_PREDICTIONS.id()), context.jobName(),
               settings.lake().leaseTtl(), Clock.systemUTC())) {
             UnitErasure.Result result = LakeWriteLock.exclusive(() -> erasure.erase(request));
             queue.markDone(request, result.line());
@@ -354,7 +353,7 @@ final class RunAllJob implements Job {
 
   /** run-all maintains only tables its own queries write: train-model's tables have another driver. */
   private static boolean writtenByRunAll(MaintainedTable table) {
-    return !(table.layer().equals("gold") && List.of(FuelModel.METRICS, FuelModel.PREDICTIONS).contains(table.name()));
+    return !List.of(FleetTable.MODEL_METRICS.id(), FleetTable.MODEL_PREDICTIONS.id()).contains(table.id());
   }
 
   private static List<StreamingQuery> start(SparkSession spark, JobContext context, FleetJob job, boolean availableNow)

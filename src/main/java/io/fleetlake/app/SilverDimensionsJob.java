@@ -2,6 +2,7 @@ package io.fleetlake.app;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.Settings;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.silver.SilverDimensions;
 import java.io.PrintStream;
@@ -30,26 +31,26 @@ final class SilverDimensionsJob implements StreamingJob {
 
   @Override
   public List<String> requiredTables() {
-    return List.of("bronze/transport_units", "bronze/unit_performance");
+    return List.of(FleetTable.POLLED_TRANSPORT_UNITS.id(), FleetTable.POLLED_UNIT_PERFORMANCE.id());
   }
 
   @Override
   public List<String> writtenTables(Settings settings) {
-    return List.of("silver/" + SilverDimensions.DIM_UNITS, "silver/" + SilverDimensions.PERFORMANCE);
+    return List.of(FleetTable.DIM_TRANSPORT_UNITS.id(), FleetTable.UNIT_PERFORMANCE.id());
   }
 
   @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
     context.refuseArguments();
     Settings settings = context.settings();
-    for (String table : List.of("transport_units", "unit_performance")) {
-      if (!DeltaTable.isDeltaTable(spark, settings.lake().table("bronze", table))) {
-        throw new JobFailedException("bronze/" + table + " does not exist yet: run poll-sources first");
+    for (FleetTable table : List.of(FleetTable.POLLED_TRANSPORT_UNITS, FleetTable.POLLED_UNIT_PERFORMANCE)) {
+      if (!DeltaTable.isDeltaTable(spark, table.path(settings.lake()))) {
+        throw new JobFailedException(table.id() + " does not exist yet: run poll-sources first");
       }
     }
     SilverDimensions silver = new SilverDimensions(settings.lake());
     PrintStream out = context.out();
-    StreamingQuery units = start(spark, settings, context, SilverDimensions.DIM_UNITS, "transport_units",
+    StreamingQuery units = start(spark, settings, context, FleetTable.DIM_TRANSPORT_UNITS, FleetTable.POLLED_TRANSPORT_UNITS,
         (batch, id) -> {
           long rows = batch.count();
           if (rows == 0) {
@@ -57,27 +58,29 @@ final class SilverDimensionsJob implements StreamingJob {
           }
           long rebuilt = silver.upsertUnitVersions(batch);
           out.printf("silver-dimensions: batch %d of %s: %,d bronze rows, versions of %,d units rebuilt%n", id,
-              SilverDimensions.DIM_UNITS, rows, rebuilt);
+              FleetTable.DIM_TRANSPORT_UNITS.tableName(), rows, rebuilt);
           out.flush();
         });
-    StreamingQuery performance = start(spark, settings, context, SilverDimensions.PERFORMANCE, "unit_performance",
+    StreamingQuery performance = start(spark, settings, context, FleetTable.UNIT_PERFORMANCE, FleetTable.POLLED_UNIT_PERFORMANCE,
         (batch, id) -> {
           long rows = batch.count();
           if (rows == 0) {
             return;
           }
           silver.upsertLatestPerformance(batch);
-          out.printf("silver-dimensions: batch %d of %s: %,d bronze rows merged%n", id, SilverDimensions.PERFORMANCE, rows);
+          out.printf("silver-dimensions: batch %d of %s: %,d bronze rows merged%n", id, FleetTable.UNIT_PERFORMANCE.tableName(), rows);
           out.flush();
         });
     return List.of(units, performance);
   }
 
-  private static StreamingQuery start(SparkSession spark, Settings settings, JobContext context, String query,
-                                      String bronzeTable, VoidFunction2<Dataset<Row>, Long> writer) throws Exception {
+  private static StreamingQuery start(SparkSession spark, Settings settings, JobContext context, FleetTable silver,
+                                      FleetTable bronze, VoidFunction2<Dataset<Row>, Long> writer) throws Exception {
+    // the query's name and checkpoint folder are the silver table's name: in users' lakes, never to change
+    String query = silver.tableName();
     // a DELETE or UPDATE in bronze (an erasure, an operator's fix) is not a new row version: the stream reads on
     return spark.readStream().format("delta").option("skipChangeCommits", "true")
-        .load(settings.lake().table("bronze", bronzeTable))
+        .load(bronze.path(settings.lake()))
         .writeStream()
         .queryName("silver-dimensions-" + query)
         .option("checkpointLocation", settings.lake().checkpoint("silver-dimensions", query))

@@ -4,8 +4,8 @@ import io.delta.tables.DeltaTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.enrich.WeatherClient;
 import io.fleetlake.enrich.WeatherEnrichment;
-import io.fleetlake.enrich.WeatherHourlyTable;
 import io.fleetlake.enrich.WeatherSupply;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.silver.LocationsEnriched;
 import java.io.PrintStream;
@@ -42,12 +42,12 @@ final class SilverLocationsJob implements StreamingJob {
 
   @Override
   public List<String> requiredTables() {
-    return List.of("bronze/locations");
+    return List.of(FleetTable.LOCATIONS.id());
   }
 
   @Override
   public List<String> writtenTables(Settings settings) {
-    return List.of("silver/" + LocationsEnriched.TABLE, "silver/" + WeatherHourlyTable.TABLE);
+    return List.of(FleetTable.LOCATIONS_ENRICHED.id(), FleetTable.WEATHER_HOURLY.id());
   }
 
   @Override
@@ -58,7 +58,7 @@ final class SilverLocationsJob implements StreamingJob {
     Settings settings = context.settings();
     LocationsEnriched silver = new LocationsEnriched(settings.lake(), settings.weather(),
         (int) settings.streaming().latePingHorizon().toDays());
-    String table = settings.lake().table("silver", LocationsEnriched.TABLE);
+    String table = FleetTable.LOCATIONS_ENRICHED.path(settings.lake());
     PrintStream out = context.out();
     // --available-now waits for the provider's budget, all batches together, up to weather.max-wait
     long deadline = context.availableNow() || backfill
@@ -72,7 +72,7 @@ final class SilverLocationsJob implements StreamingJob {
           + "or failed%n", refill.changed(), refill.finalised(), refill.stillPending());
       return List.of();
     }
-    String bronze = settings.lake().table("bronze", "locations");
+    String bronze = FleetTable.LOCATIONS.path(settings.lake());
     if (!DeltaTable.isDeltaTable(spark, bronze)) {
       throw new JobFailedException(bronze + " does not exist yet: run ingest-locations first");
     }
@@ -84,7 +84,7 @@ final class SilverLocationsJob implements StreamingJob {
         .load(bronze)
         .writeStream()
         .queryName(context.jobName())
-        .option("checkpointLocation", settings.lake().checkpoint(context.jobName(), LocationsEnriched.TABLE))
+        .option("checkpointLocation", settings.lake().checkpoint(context.jobName(), FleetTable.LOCATIONS_ENRICHED.tableName()))
         .foreachBatch(LakeWriteLock.batches((batch, id) -> {
           if (batch.isEmpty()) {
             return; // a bronze commit without new rows (OPTIMIZE): nothing to enrich
@@ -114,7 +114,7 @@ final class SilverLocationsJob implements StreamingJob {
 
   @Override
   public void finished(SparkSession spark, JobContext context) {
-    String table = context.settings().lake().table("silver", LocationsEnriched.TABLE);
+    String table = FleetTable.LOCATIONS_ENRICHED.path(context.settings().lake());
     if (!context.availableNow() || !DeltaTable.isDeltaTable(spark, table)) {
       return;
     }

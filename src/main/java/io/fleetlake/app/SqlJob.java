@@ -2,6 +2,7 @@ package io.fleetlake.app;
 
 import io.fleetlake.enrich.WeatherEnrichment;
 import io.fleetlake.enrich.WeatherHourlyTable;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.SparkSessions;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ final class SqlJob implements Job {
     Request request = Request.parse(context.args());
     SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
     WeatherEnrichment.registerFunction(spark, context.settings().weather(),
-        new WeatherHourlyTable(context.settings().lake().table("silver", WeatherHourlyTable.TABLE)));
+        new WeatherHourlyTable(FleetTable.WEATHER_HOURLY.path(context.settings().lake())));
     try {
       if (!request.allowWrites()) {
         refuseWrites(spark, request.statement());

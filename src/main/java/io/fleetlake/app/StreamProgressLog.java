@@ -2,6 +2,7 @@ package io.fleetlake.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.lake.TableLease;
 import java.sql.Timestamp;
@@ -36,7 +37,6 @@ import org.slf4j.LoggerFactory;
  * or the first streaming job started on its own); another job's progress goes to its log only, and it says so.
  */
 final class StreamProgressLog extends StreamingQueryListener implements AutoCloseable {
-  static final String TABLE = "_ops/stream_progress";
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Duration FLUSH_EVERY = Duration.ofMinutes(1);
   /** Rows held while the lake cannot be written (S3 down): a day of five queries at one batch a minute. */
@@ -83,14 +83,13 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
     TableLease lease = null;
     try {
       lease = TableLease.acquire(spark.sparkContext().hadoopConfiguration(), context.settings().lake().root(),
-          List.of(TABLE), context.jobName(), context.settings().lake().leaseTtl(), Clock.systemUTC(),
+          List.of(FleetTable.STREAM_PROGRESS.id()), context.jobName(), context.settings().lake().leaseTtl(), Clock.systemUTC(),
           loss -> LOG.warn("{}: {}; its stream progress goes to the log only from now on", context.jobName(), loss));
     } catch (TableLease.LeaseHeldException e) {
       context.out().println(context.jobName() + ": stream progress goes to the log only: " + e.getMessage());
     }
-    String[] parts = TABLE.split("/");
     StreamProgressLog log = new StreamProgressLog(spark, context.jobName(),
-        context.settings().lake().table(parts[0], parts[1]), lease);
+        FleetTable.STREAM_PROGRESS.path(context.settings().lake()), lease);
     spark.streams().addListener(log);
     if (log.flusher != null) {
       log.flusher.scheduleWithFixedDelay(log::flushQuietly, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(),
@@ -236,7 +235,7 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
     }
     try {
       LakeWriteLock.shared(() -> {
-        spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode("append").partitionBy("date")
+        spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode("append").partitionBy(FleetTable.STREAM_PROGRESS.partitionBy())
             .save(path);
         return null;
       });
@@ -250,7 +249,7 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
     try {
       flush();
     } catch (Exception e) {
-      LOG.warn("{}: could not append to {} ({} rows held for the next try): {}", job, TABLE, held.size(), e.toString());
+      LOG.warn("{}: could not append to {} ({} rows held for the next try): {}", job, FleetTable.STREAM_PROGRESS.id(), held.size(), e.toString());
     }
   }
 

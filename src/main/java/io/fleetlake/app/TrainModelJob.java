@@ -1,6 +1,7 @@
 package io.fleetlake.app;
 
 import io.fleetlake.config.Settings;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.lake.TableLease;
 import java.util.List;
@@ -35,7 +36,7 @@ final class TrainModelJob implements Job {
     args.refuseTheRest();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try (TableLease lease = WriterLease.take(spark, context,
-        List.of("gold/" + FuelModel.METRICS, "gold/" + FuelModel.PREDICTIONS))) {
+        List.of(FleetTable.MODEL_METRICS.id(), FleetTable.MODEL_PREDICTIONS.id()))) {
       FuelModel.Metrics m;
       try {
         m = new FuelModel(settings.lake()).train(spark, testDays);

@@ -31,7 +31,7 @@ public final class BenchReport {
 
   /**
    * @param key the figure's name in result.json's {@code figures}: {@code P1}, {@code P3_backfill_cells}; a dot
-   *     nests ({@code P9.gold} is {@code "P9": {"gold": …}})
+   *     nests ({@code P9.gold} is the member gold of the object P9)
    * @param what what was divided by what
    * @param detail the measurements behind the ratio, for the reader who wants to check it
    */

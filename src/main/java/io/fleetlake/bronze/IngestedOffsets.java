@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.min;
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.lake.ErasureLog;
+import io.fleetlake.lake.FleetTable;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +95,7 @@ public final class IngestedOffsets {
   }
 
   private Optional<Map<String, Map<Integer, Long>>> recordedPosition() {
-    String path = lake.table("bronze", LocationIngestBatch.QUARANTINE);
+    String path = FleetTable.LOCATIONS_QUARANTINE.path(lake);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       return Optional.empty();
     }
@@ -140,8 +141,8 @@ public final class IngestedOffsets {
   /** Bronze's, quarantine's and the erased records' coordinates: an erased record was held, and stays so. */
   private Optional<Dataset<Row>> coordinates(Column withTime, Column offsetsOnly) {
     List<Dataset<Row>> tables = new ArrayList<>();
-    for (String table : List.of(LocationIngestBatch.BRONZE, LocationIngestBatch.QUARANTINE)) {
-      String path = lake.table("bronze", table);
+    for (FleetTable table : List.of(FleetTable.LOCATIONS, FleetTable.LOCATIONS_QUARANTINE)) {
+      String path = table.path(lake);
       if (DeltaTable.isDeltaTable(spark, path)) {
         tables.add(spark.read().format("delta").load(path).filter(withTime));
       }

@@ -9,6 +9,7 @@ import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.ErasureLog;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.quality.QualityResults;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +38,6 @@ import scala.Option;
  * _quality/results' counts carry (query id, batch id) as Delta's transaction id instead: one row set per batch.
  */
 public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Long> {
-  public static final String BRONZE = "locations";
-  public static final String QUARANTINE = "locations_quarantine";
   /** Spark sets it on the thread that runs a query's batches. */
   private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
 
@@ -72,7 +71,7 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
    * version and nothing more, however long the table's history.
    */
   private synchronized Optional<Set<String>> knownUnits(SparkSession spark) {
-    String path = lake.table("bronze", "transport_units");
+    String path = FleetTable.POLLED_TRANSPORT_UNITS.path(lake);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       return Optional.empty();
     }
@@ -149,11 +148,11 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
       long repeated = ids.getLong(0) - ids.getLong(1);
 
       DeltaWrites.append(BronzeLocations.accepted(fresh).repartition(col("event_date")),
-          lake.table("bronze", BRONZE), "event_date");
+          FleetTable.LOCATIONS.path(lake), FleetTable.LOCATIONS.partitionBy());
       // the quarantine commit comes last and records the position this batch completes
       DeltaWrites.append(BronzeLocations.quarantined(fresh).coalesce(1).write()
           .option("userMetadata", IngestedOffsets.positionJson(advance(lakeOffsets, ranges))),
-          lake.table("bronze", QUARANTINE), "ingest_date");
+          FleetTable.LOCATIONS_QUARANTINE.path(lake), FleetTable.LOCATIONS_QUARANTINE.partitionBy());
       List<QualityResults.RuleCount> counts = new ArrayList<>();
       counts.addAll(QualityResults.countsFor(RejectReason.class, QualityResults.Severity.HARD, total, rejected));
       for (QualityFlag flag : QualityFlag.values()) {
@@ -163,8 +162,8 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
             flagged.getOrDefault(flag.name(), 0L)));
       }
       counts.add(new QualityResults.RuleCount(DUPLICATE_EVENT_ID, QualityResults.Severity.SOFT, accepted, repeated));
-      DeltaWrites.appendOnce(QualityResults.rows(records.sparkSession(), "bronze." + BRONZE, queryId, batchId, counts)
-          .coalesce(1), lake.table("_quality", "results"), appId, batchId, "date");
+      DeltaWrites.appendOnce(QualityResults.rows(records.sparkSession(), FleetTable.LOCATIONS.sqlName(), queryId, batchId, counts)
+          .coalesce(1), FleetTable.QUALITY_RESULTS.path(lake), appId, batchId, FleetTable.QUALITY_RESULTS.partitionBy());
       summaries.put(batchId, new Summary(total, accepted, quarantined, flaggedRows, repeated, alreadyHeld,
           (System.nanoTime() - start) / 1e9));
     } finally {

@@ -15,7 +15,8 @@ import java.util.Set;
  * @param every how often a continuous run-all maintains the tables itself; empty: never
  */
 public record MaintainSettings(Duration vacuumRetention, List<MaintainedTable> tables, Optional<Duration> every) {
-  private static final Set<String> LAYERS = Set.of("bronze", "silver", "gold", "_quality", "_ops");
+  private static final Set<String> LAYERS = java.util.Arrays.stream(io.fleetlake.lake.Layer.values())
+      .map(io.fleetlake.lake.Layer::folder).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /**
    * One table.

@@ -1,5 +1,6 @@
 package io.fleetlake.emr;
 
+import io.fleetlake.app.JobName;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,11 +15,16 @@ import java.util.Set;
  */
 public final class EmrSteps {
   /** Jobs that run until stopped, unless given as JOB:scheduled. */
-  static final List<String> STREAMING = List.of("run-all", "ingest-locations", "silver-dimensions", "silver-locations",
-      "gold", "poll-sources");
+  static final List<String> STREAMING = commands(JobName.RUN_ALL, JobName.INGEST_LOCATIONS, JobName.SILVER_DIMENSIONS,
+      JobName.SILVER_LOCATIONS, JobName.GOLD, JobName.POLL_SOURCES);
   /** Jobs that do their work and exit, meant to be submitted on a schedule; poll-sources:streaming polls on. */
-  static final List<String> SCHEDULED = List.of("poll-sources", "maintain", "catalog", "train-model", "report");
-  static final List<String> DEFAULT_JOBS = List.of("run-all", "catalog");
+  static final List<String> SCHEDULED = commands(JobName.POLL_SOURCES, JobName.MAINTAIN, JobName.CATALOG,
+      JobName.TRAIN_MODEL, JobName.REPORT);
+  static final List<String> DEFAULT_JOBS = commands(JobName.RUN_ALL, JobName.CATALOG);
+
+  private static List<String> commands(JobName... jobs) {
+    return java.util.Arrays.stream(jobs).map(JobName::command).toList();
+  }
 
   static final String USAGE = """
       Usage: scripts/emr-submit --jar s3://BUCKET/…/fleetlake.jar --config s3://BUCKET/…/emr.conf

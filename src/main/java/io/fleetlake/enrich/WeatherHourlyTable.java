@@ -31,7 +31,6 @@ import org.apache.spark.sql.types.StructType;
  * for provisional hours skips every file of final ones.
  */
 public final class WeatherHourlyTable {
-  public static final String TABLE = "weather_hourly";
   public static final String FORECAST = "forecast";
   public static final String ARCHIVE = "archive";
   static final StructType SCHEMA = new StructType()

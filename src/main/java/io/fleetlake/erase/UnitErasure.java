@@ -7,15 +7,12 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 
 import io.delta.tables.DeltaTable;
-import io.fleetlake.bronze.LocationIngestBatch;
 import io.fleetlake.config.GoldSettings;
 import io.fleetlake.config.LakeSettings;
-import io.fleetlake.gold.GoldAggregates;
 import io.fleetlake.gold.GoldTables;
 import io.fleetlake.lake.ErasureLog;
-import io.fleetlake.model.FuelModel;
-import io.fleetlake.silver.LocationsEnriched;
-import io.fleetlake.silver.SilverDimensions;
+import io.fleetlake.lake.FleetTable;
+import io.fleetlake.lake.Layer;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -46,7 +43,7 @@ public final class UnitErasure {
     public String line() {
       return "erase " + request.describe() + ": " + removed.entrySet().stream()
           .map(e -> e.getKey() + " " + String.format("%,d", e.getValue())).collect(Collectors.joining(", "))
-          + "; gold/" + GoldAggregates.DAILY + " recomputed for " + daysRecomputed + " days";
+          + "; " + FleetTable.FLEET_DAILY.id() + " recomputed for " + daysRecomputed + " days";
     }
   }
 
@@ -65,12 +62,12 @@ public final class UnitErasure {
 
   /** Every table an erasure writes ({@code <layer>/<name>}): the lease it needs. */
   public static List<String> tables(List<String> bronzePolledTables) {
-    List<String> tables = new java.util.ArrayList<>(List.of("bronze/" + LocationIngestBatch.BRONZE,
-        "bronze/" + LocationIngestBatch.QUARANTINE));
-    bronzePolledTables.forEach(t -> tables.add("bronze/" + t));
-    tables.addAll(List.of("silver/" + SilverDimensions.DIM_UNITS, "silver/" + SilverDimensions.PERFORMANCE,
-        "silver/" + LocationsEnriched.TABLE, "gold/" + GoldAggregates.HOURLY, "gold/" + GoldAggregates.DAILY,
-        "gold/" + GoldAggregates.FEATURES, "gold/" + FuelModel.PREDICTIONS, ErasureLog.ERASURES, ErasureLog.ERASED_OFFSETS));
+    List<String> tables = new java.util.ArrayList<>(List.of(FleetTable.LOCATIONS.id(),
+        FleetTable.LOCATIONS_QUARANTINE.id()));
+    bronzePolledTables.forEach(t -> tables.add(Layer.BRONZE.folder() + "/" + t));
+    tables.addAll(List.of(FleetTable.DIM_TRANSPORT_UNITS.id(), FleetTable.UNIT_PERFORMANCE.id(),
+        FleetTable.LOCATIONS_ENRICHED.id(), FleetTable.UNIT_ACTIVITY_HOURLY.id(), FleetTable.FLEET_DAILY.id(),
+        FleetTable.RESOURCE_USAGE_FEATURES.id(), FleetTable.MODEL_PREDICTIONS.id(), FleetTable.ERASURES.id(), FleetTable.ERASED_OFFSETS.id()));
     return tables;
   }
 
@@ -86,24 +83,24 @@ public final class UnitErasure {
         .or(col("raw_encoding").equalTo(lit("utf8"))
             .and(get_json_object(col("raw_value"), "$.unit_id").equalTo(lit(request.unitId()))))
         .and(before("ingest_date", request));
-    recordOffsets(request, "bronze/" + LocationIngestBatch.BRONZE, pings);
-    recordOffsets(request, "bronze/" + LocationIngestBatch.QUARANTINE, rejected);
-    delete("bronze/" + LocationIngestBatch.BRONZE, pings, removed);
-    delete("bronze/" + LocationIngestBatch.QUARANTINE, rejected, removed);
+    recordOffsets(request, FleetTable.LOCATIONS.id(), pings);
+    recordOffsets(request, FleetTable.LOCATIONS_QUARANTINE.id(), rejected);
+    delete(FleetTable.LOCATIONS.id(), pings, removed);
+    delete(FleetTable.LOCATIONS_QUARANTINE.id(), rejected, removed);
     for (String polled : polledTables) {
-      String table = "bronze/" + polled;
+      String table = Layer.BRONZE.folder() + "/" + polled;
       // a polled table keyed otherwise than by unit_id is not the unit's; an undated one goes only without --before
       if (hasColumn(table, "unit_id") && (request.before().isEmpty() || hasColumn(table, "stat_date"))) {
         delete(table, unit.and(before("stat_date", request)), removed);
       }
     }
     if (request.before().isEmpty()) {
-      delete("silver/" + SilverDimensions.DIM_UNITS, unit, removed);
+      delete(FleetTable.DIM_TRANSPORT_UNITS.id(), unit, removed);
     }
-    delete("silver/" + SilverDimensions.PERFORMANCE, unit.and(before("stat_date", request)), removed);
+    delete(FleetTable.UNIT_PERFORMANCE.id(), unit.and(before("stat_date", request)), removed);
 
     // the hours and days gold computed from the unit's pings, before they go
-    String silver = "silver/" + LocationsEnriched.TABLE;
+    String silver = FleetTable.LOCATIONS_ENRICHED.id();
     Dataset<Row> touched = exists(silver)
         ? read(silver).filter(pings).select(col("unit_id"), col("event_date").as("date"),
             date_trunc("hour", col("event_time")).as("hour")).distinct().localCheckpoint(true)
@@ -115,9 +112,9 @@ public final class UnitErasure {
         touched = touched.union(corrected.get());
       }
     }
-    delete("gold/" + GoldAggregates.HOURLY, unit.and(before("date", request)), removed);
-    delete("gold/" + GoldAggregates.FEATURES, unit.and(before("stat_date", request)), removed);
-    delete("gold/" + FuelModel.PREDICTIONS, unit.and(before("stat_date", request)), removed);
+    delete(FleetTable.UNIT_ACTIVITY_HOURLY.id(), unit.and(before("date", request)), removed);
+    delete(FleetTable.RESOURCE_USAGE_FEATURES.id(), unit.and(before("stat_date", request)), removed);
+    delete(FleetTable.MODEL_PREDICTIONS.id(), unit.and(before("stat_date", request)), removed);
     long days = touched == null ? 0 : touched.select("date").distinct().count();
     if (days > 0) {
       gold.update(touched); // the fleet's days without the unit; its hours and unit-days are deleted above
@@ -155,7 +152,7 @@ public final class UnitErasure {
         .select(col("kafka_topic"), col("kafka_partition"), col("kafka_offset"))
         .withColumn("unit_id", lit(request.unitId()))
         .withColumn("erasure_id", lit(request.id()));
-    offsets.write().format("delta").mode("append").save(path(ErasureLog.ERASED_OFFSETS));
+    offsets.write().format("delta").mode("append").save(FleetTable.ERASED_OFFSETS.path(lake));
   }
 
   private void log(ErasureRequest request, Instant erasedAt) {
@@ -163,7 +160,7 @@ public final class UnitErasure {
         lit(request.id()).as("erasure_id"), lit(request.unitId()).as("unit_id"),
         lit(request.before().map(Date::valueOf).orElse(null)).cast(DataTypes.DateType).as("before"),
         lit(Timestamp.from(request.requestedAt())).as("requested_at"), lit(Timestamp.from(erasedAt)).as("erased_at"));
-    row.write().format("delta").mode("append").save(path(ErasureLog.ERASURES));
+    row.write().format("delta").mode("append").save(FleetTable.ERASURES.path(lake));
   }
 
   private void delete(String table, Column condition, Map<String, Long> removed) {

@@ -21,9 +21,6 @@ import org.apache.spark.sql.Row;
  * Spark adds the rows; a ping's distance since its unit's previous ping counts in the ping's hour and day.
  */
 public final class GoldAggregates {
-  public static final String HOURLY = "unit_activity_hourly";
-  public static final String DAILY = "fleet_daily";
-  public static final String FEATURES = "resource_usage_features";
   /** A gap between pings counts as moving for at most this long (two ping intervals). */
   static final int MAX_MOVING_SECONDS = 1800;
 

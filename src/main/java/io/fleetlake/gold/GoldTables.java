@@ -6,8 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.GoldSettings;
 import io.fleetlake.config.LakeSettings;
-import io.fleetlake.silver.LocationsEnriched;
-import io.fleetlake.silver.SilverDimensions;
+import io.fleetlake.lake.FleetTable;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -54,15 +53,15 @@ public final class GoldTables {
       Dataset<Row> hours = keys.filter(col("hour").isNotNull()).select("unit_id", "hour").distinct();
       Dataset<Row> unitDays = keys.select(col("unit_id"), col("date").as("stat_date")).distinct();
       // the touched days' pings feed all three tables: read from silver once per batch, not once per table
-      Dataset<Row> dayPings = read(spark, "silver", LocationsEnriched.TABLE)
+      Dataset<Row> dayPings = read(spark, FleetTable.LOCATIONS_ENRICHED)
           .filter(col("event_date").isin(dates.toArray())).persist(StorageLevel.MEMORY_AND_DISK());
       pings = dayPings;
       // before poll-sources and silver-dimensions ran, pings alone: no performance rows, no unit types for them
-      Dataset<Row> performance = exists(spark, "silver", SilverDimensions.PERFORMANCE)
-          ? read(spark, "silver", SilverDimensions.PERFORMANCE).filter(col("stat_date").isin(dates.toArray()))
+      Dataset<Row> performance = exists(spark, FleetTable.UNIT_PERFORMANCE)
+          ? read(spark, FleetTable.UNIT_PERFORMANCE).filter(col("stat_date").isin(dates.toArray()))
           : emptyPerformance(spark);
-      Dataset<Row> dimension = exists(spark, "silver", SilverDimensions.DIM_UNITS)
-          ? read(spark, "silver", SilverDimensions.DIM_UNITS)
+      Dataset<Row> dimension = exists(spark, FleetTable.DIM_TRANSPORT_UNITS)
+          ? read(spark, FleetTable.DIM_TRANSPORT_UNITS)
           : spark.sql("SELECT CAST(NULL AS STRING) unit_id, CAST(NULL AS TIMESTAMP) valid_from, "
               + "CAST(NULL AS TIMESTAMP) valid_to, CAST(NULL AS INT) version, CAST(NULL AS STRING) unit_type WHERE false");
       Dataset<Row> hourPings = pings.withColumn("hour", org.apache.spark.sql.functions.date_trunc("hour", col("event_time")))
@@ -83,17 +82,16 @@ public final class GoldTables {
       // run again whole, and each MERGE writes the same rows again
       long[] written = new long[3];
       atOnce(List.of(
-          () -> written[0] = upsert(spark, GoldAggregates.HOURLY, aggregates.hourly(hourPings).localCheckpoint(true),
-              onDays, List.of("date", "unit_id", "hour"), null, "date"),
-          () -> written[1] = upsert(spark, GoldAggregates.DAILY,
+          () -> written[0] = upsert(spark, FleetTable.UNIT_ACTIVITY_HOURLY, aggregates.hourly(hourPings).localCheckpoint(true),
+              onDays, null),
+          () -> written[1] = upsert(spark, FleetTable.FLEET_DAILY,
               aggregates.daily(dayPings, performance, dimension).localCheckpoint(true),
-              onDays, List.of("date", "unit_type"), onDays),
-          () -> written[2] = upsert(spark, GoldAggregates.FEATURES,
+              onDays, onDays),
+          () -> written[2] = upsert(spark, FleetTable.RESOURCE_USAGE_FEATURES,
               aggregates.features(unitDayPings, unitDayPerformance).localCheckpoint(true),
-              onStatDays, List.of("stat_date", "unit_id"),
+              onStatDays,
               // the dates first: they prune the table's partitions
-              onStatDays.and(unitDay(col("t.unit_id"), col("t.stat_date")).isin(touchedUnitDays)),
-              "stat_date")));
+              onStatDays.and(unitDay(col("t.unit_id"), col("t.stat_date")).isin(touchedUnitDays)))));
       return new Summary(written[0], written[1], written[2]);
     } finally {
       keys.unpersist();
@@ -104,20 +102,20 @@ public final class GoldTables {
   }
 
   /**
-   * Writes {@code rows} in place of the table's rows with the same key; with {@code deleteScope}, rows of the
+   * Writes {@code rows} in place of the table's rows with the same key (compared null-safe: a unit type may be
+   * unknown); with {@code deleteScope}, rows of the
    * table in that scope that the computation no longer produces are deleted, in the same commit. Returns the rows
    * written.
    *
    * @param days the touched days as a predicate on the target ({@code t.}): the MERGE reads their files only
-   * @param key the columns that name a row (compared null-safe: a unit type may be unknown)
    * @param deleteScope on the target ({@code t.}), within {@code days}
    */
-  private long upsert(SparkSession spark, String table, Dataset<Row> rows, Column days, List<String> key,
-                      Column deleteScope, String... partitionBy) {
+  private long upsert(SparkSession spark, FleetTable table, Dataset<Row> rows, Column days, Column deleteScope) {
     long count = rows.count();
-    String path = lake.table("gold", table);
+    String path = table.path(lake);
+    List<String> key = table.key();
     if (!DeltaTable.isDeltaTable(spark, path)) {
-      rows.write().format("delta").mode("append").partitionBy(partitionBy).save(path);
+      rows.write().format("delta").mode("append").partitionBy(table.partitionBy()).save(path);
       return count;
     }
     if (count == 0 && deleteScope == null) {
@@ -231,12 +229,12 @@ public final class GoldTables {
     return org.apache.spark.sql.functions.concat_ws("\u0000", unit, date.cast("string"));
   }
 
-  private Dataset<Row> read(SparkSession spark, String layer, String table) {
-    return spark.read().format("delta").load(lake.table(layer, table));
+  private Dataset<Row> read(SparkSession spark, FleetTable table) {
+    return spark.read().format("delta").load(table.path(lake));
   }
 
-  private boolean exists(SparkSession spark, String layer, String table) {
-    return DeltaTable.isDeltaTable(spark, lake.table(layer, table));
+  private boolean exists(SparkSession spark, FleetTable table) {
+    return DeltaTable.isDeltaTable(spark, table.path(lake));
   }
 
   private static Dataset<Row> emptyPerformance(SparkSession spark) {

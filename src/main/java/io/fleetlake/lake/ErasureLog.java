@@ -18,14 +18,12 @@ import org.apache.spark.sql.SparkSession;
  * record, which ingest counts as held).
  */
 public final class ErasureLog {
-  public static final String ERASURES = "_ops/erasures";
-  public static final String ERASED_OFFSETS = "_ops/erased_offsets";
 
   private ErasureLog() {}
 
   /** The Kafka coordinates (kafka_topic, kafka_partition, kafka_offset) of every erased record, if any. */
   public static Optional<Dataset<Row>> erasedOffsets(SparkSession spark, LakeSettings lake) {
-    return table(spark, lake, ERASED_OFFSETS);
+    return table(spark, lake, FleetTable.ERASED_OFFSETS);
   }
 
   /**
@@ -35,7 +33,7 @@ public final class ErasureLog {
    * data and stay.
    */
   public static Dataset<Row> withoutErased(Dataset<Row> rows, LakeSettings lake, String dateColumn, String enteredColumn) {
-    Optional<Dataset<Row>> erasures = table(rows.sparkSession(), lake, ERASURES);
+    Optional<Dataset<Row>> erasures = table(rows.sparkSession(), lake, FleetTable.ERASURES);
     if (erasures.isEmpty()) {
       return rows;
     }
@@ -53,7 +51,7 @@ public final class ErasureLog {
    * literal values, never as SQL text.
    */
   public static Optional<Column> erased(SparkSession spark, LakeSettings lake, String dateColumn, String enteredColumn) {
-    Optional<Dataset<Row>> erasures = table(spark, lake, ERASURES);
+    Optional<Dataset<Row>> erasures = table(spark, lake, FleetTable.ERASURES);
     if (erasures.isEmpty()) {
       return Optional.empty();
     }
@@ -67,8 +65,8 @@ public final class ErasureLog {
     return Optional.of(covered);
   }
 
-  private static Optional<Dataset<Row>> table(SparkSession spark, LakeSettings lake, String table) {
-    String path = lake.root() + "/" + table;
+  private static Optional<Dataset<Row>> table(SparkSession spark, LakeSettings lake, FleetTable table) {
+    String path = table.path(lake);
     return DeltaTable.isDeltaTable(spark, path) ? Optional.of(spark.read().format("delta").load(path)) : Optional.empty();
   }
 }

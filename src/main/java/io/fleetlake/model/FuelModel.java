@@ -11,7 +11,7 @@ import static org.apache.spark.sql.functions.not;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
-import io.fleetlake.gold.GoldAggregates;
+import io.fleetlake.lake.FleetTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Date;
@@ -41,8 +41,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class FuelModel {
   public static final String NAME = "fuel_used_l-loglinear";
-  public static final String METRICS = "model_metrics";
-  public static final String PREDICTIONS = "model_predictions";
   private static final String FEATURES = """
       SELECT *, log1p(distance_km) AS log_km, log1p(coalesce(max_payload_kg, 0) / 1000) AS log_capacity_t,
              coalesce(payload_share, 0) AS load_share, coalesce(mean_wind_speed_kmh, 0) AS wind_kmh,
@@ -63,7 +61,7 @@ public final class FuelModel {
 
   /** Trains, evaluates and writes the model, its metrics row and its test predictions to the lake. */
   public Metrics train(SparkSession spark, int testDays) {
-    String path = lake.table("gold", GoldAggregates.FEATURES);
+    String path = FleetTable.RESOURCE_USAGE_FEATURES.path(lake);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       throw new IllegalStateException(path + " does not exist yet: run gold first");
     }
@@ -106,7 +104,7 @@ public final class FuelModel {
         error(predictions, "baseline_fuel_l", "rmse"), error(predictions, "baseline_fuel_l", "r2"), version, modelPath);
     predictions.withColumn("model", lit(NAME)).withColumn("features_version", lit(version))
         .write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-        .save(lake.table("gold", PREDICTIONS));
+        .save(FleetTable.MODEL_PREDICTIONS.path(lake));
     writeMetrics(spark, metrics);
     labelled.unpersist();
     predictions.unpersist();
@@ -143,7 +141,7 @@ public final class FuelModel {
             .add("r2", "double").add("baseline_mae", "double").add("baseline_rmse", "double").add("baseline_r2", "double")
             .add("model_path", "string"))
         .withColumn("trained_at", current_timestamp());
-    String path = lake.table("gold", METRICS);
+    String path = FleetTable.MODEL_METRICS.path(lake);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       row.write().format("delta").save(path);
       return;

@@ -2,8 +2,7 @@ package io.fleetlake.report;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
-import io.fleetlake.gold.GoldAggregates;
-import io.fleetlake.model.FuelModel;
+import io.fleetlake.lake.FleetTable;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -42,20 +41,20 @@ public final class Dashboard {
 
   public Page render() {
     List<String> missing = new ArrayList<>();
-    for (String table : List.of(GoldAggregates.HOURLY, GoldAggregates.DAILY, GoldAggregates.FEATURES)) {
-      if (!DeltaTable.isDeltaTable(spark, lake.table("gold", table))) {
-        throw new IllegalStateException(lake.table("gold", table) + " does not exist yet: run gold first");
+    for (FleetTable table : List.of(FleetTable.UNIT_ACTIVITY_HOURLY, FleetTable.FLEET_DAILY, FleetTable.RESOURCE_USAGE_FEATURES)) {
+      if (!DeltaTable.isDeltaTable(spark, table.path(lake))) {
+        throw new IllegalStateException(table.path(lake) + " does not exist yet: run gold first");
       }
     }
     since = firstDayShown();
-    view("gold", GoldAggregates.HOURLY, "gold_" + GoldAggregates.HOURLY, "date");
-    view("gold", GoldAggregates.DAILY, "gold_" + GoldAggregates.DAILY, "date");
-    view("gold", GoldAggregates.FEATURES, "gold_" + GoldAggregates.FEATURES, "stat_date");
+    view(FleetTable.UNIT_ACTIVITY_HOURLY, "gold_unit_activity_hourly", "date");
+    view(FleetTable.FLEET_DAILY, "gold_fleet_daily", "date");
+    view(FleetTable.RESOURCE_USAGE_FEATURES, "gold_resource_usage_features", "stat_date");
     // the model's tables hold a row per training and the latest test days' predictions: small, whole
-    boolean model = view("gold", FuelModel.METRICS, "model_metrics", null) & view("gold", FuelModel.PREDICTIONS, "model_predictions", null);
-    boolean quarantine = view("bronze", "locations_quarantine", "quarantine", "ingest_date");
-    boolean quality = view("_quality", "results", "quality_results", "date");
-    if (view("_quality", io.fleetlake.sources.TablePoller.QUALITY_TABLE, "poll_quality_results", "date")) {
+    boolean model = view(FleetTable.MODEL_METRICS, "model_metrics", null) & view(FleetTable.MODEL_PREDICTIONS, "model_predictions", null);
+    boolean quarantine = view(FleetTable.LOCATIONS_QUARANTINE, "quarantine", "ingest_date");
+    boolean quality = view(FleetTable.QUALITY_RESULTS, "quality_results", "date");
+    if (view(FleetTable.POLL_RESULTS, "poll_quality_results", "date")) {
       // the poll's counts (FUTURE_CURSOR, NULL_CURSOR) are written by another driver, to a table of their own
       spark.sql("SELECT * FROM " + (quality ? "quality_results UNION ALL SELECT * FROM " : "") + "poll_quality_results")
           .createOrReplaceTempView("quality_results");
@@ -114,7 +113,7 @@ public final class Dashboard {
               + "round(r2, 4) AS r2, round(baseline_mae, 1) AS baseline_mae, round(baseline_rmse, 1) AS baseline_rmse, "
               + "round(baseline_r2, 4) AS baseline_r2 FROM model_metrics ORDER BY trained_at DESC LIMIT 5")));
     } else {
-      missing.add("gold/" + FuelModel.METRICS);
+      missing.add(FleetTable.MODEL_METRICS.id());
       body.append(section("The fuel model", "", "<p class=\"missing\">No model yet: run train-model.</p>"));
     }
 
@@ -128,7 +127,7 @@ public final class Dashboard {
       body.append(chart("Quarantined pings by reason", "bronze.locations_quarantine", Svg.bars(codes, reasons, "records")));
       charts++;
     } else {
-      missing.add("bronze/locations_quarantine");
+      missing.add(FleetTable.LOCATIONS_QUARANTINE.id());
     }
     if (quality) {
       body.append(section("Data-quality rules", "_quality/results and poll_results: rows checked and failed, over every batch and poll", table(
@@ -136,7 +135,7 @@ public final class Dashboard {
               + "round(100 * sum(rows_failed) / greatest(sum(rows_checked), 1), 3) AS failed_pct "
               + "FROM quality_results GROUP BY 1, 2, 3 ORDER BY 1, 5 DESC, 2")));
     } else {
-      missing.add("_quality/results");
+      missing.add(FleetTable.QUALITY_RESULTS.id());
     }
     return new Page(page(body.toString()), charts, missing);
   }
@@ -216,8 +215,8 @@ public final class Dashboard {
    * A table as a view named {@code name}: with {@code dateColumn} (its partition column), its rows of the days
    * shown only, so that each query reads those days' files.
    */
-  private boolean view(String layer, String table, String name, String dateColumn) {
-    String path = lake.table(layer, table);
+  private boolean view(FleetTable table, String name, String dateColumn) {
+    String path = table.path(lake);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       return false;
     }
@@ -231,7 +230,7 @@ public final class Dashboard {
 
   /** {@code days} back from gold/fleet_daily's newest day, from its partitions in Delta's log (no data read). */
   private java.sql.Date firstDayShown() {
-    Row newest = org.apache.spark.sql.delta.DeltaLog.forTable(spark, lake.table("gold", GoldAggregates.DAILY))
+    Row newest = org.apache.spark.sql.delta.DeltaLog.forTable(spark, FleetTable.FLEET_DAILY.path(lake))
         .update(false, scala.Option.empty(), scala.Option.empty()).allFiles().toDF()
         .select(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.col("partitionValues").getItem("date"))).first();
     return newest.isNullAt(0) ? null

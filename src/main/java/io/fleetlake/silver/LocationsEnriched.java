@@ -25,6 +25,7 @@ import io.fleetlake.enrich.WeatherHourlyTable;
 import io.fleetlake.enrich.WeatherSupply;
 import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.ErasureLog;
+import io.fleetlake.lake.FleetTable;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,6 @@ import org.apache.spark.storage.StorageLevel;
  * the unit's pings after it, within {@code horizonDays}; the result equals one computation over all pings.
  */
 public final class LocationsEnriched {
-  public static final String TABLE = "locations_enriched";
   /**
    * The columns whose per-file min/max Delta keeps: those the live batches filter or join on. weather_status is
    * past the first 32 columns (Delta's default), and without its statistics the refill of waiting weather read
@@ -101,7 +101,7 @@ public final class LocationsEnriched {
   public LocationsEnriched(LakeSettings lake, WeatherSettings weather, int horizonDays, WeatherSupply supply) {
     this.lake = lake;
     this.weather = weather;
-    this.weatherTable = new WeatherHourlyTable(lake.table("silver", WeatherHourlyTable.TABLE));
+    this.weatherTable = new WeatherHourlyTable(FleetTable.WEATHER_HOURLY.path(lake));
     this.supply = supply;
     this.horizonDays = horizonDays;
   }
@@ -130,7 +130,7 @@ public final class LocationsEnriched {
    */
   public synchronized Summary upsert(Dataset<Row> bronzeBatch, long deadline, PrintStream out) {
     SparkSession spark = bronzeBatch.sparkSession();
-    String path = lake.table("silver", TABLE);
+    String path = FleetTable.LOCATIONS_ENRICHED.path(lake);
     boolean exists = DeltaTable.isDeltaTable(spark, path);
     if (exists && !statsColumnsChecked) {
       DeltaWrites.setProperties(spark, path, java.util.Map.of(DeltaWrites.STATS_COLUMNS, STATS_COLUMNS));
@@ -191,7 +191,7 @@ public final class LocationsEnriched {
         if (!exists) {
           // gold streams the table's changes: the corrections of later MERGEs must reach it (set in the same
           // commit: a crash right after creating the table must not leave it without its change feed)
-          enriched.repartition(col("event_date")).write().format("delta").partitionBy("event_date")
+          enriched.repartition(col("event_date")).write().format("delta").partitionBy(FleetTable.LOCATIONS_ENRICHED.partitionBy())
               .option("delta.enableChangeDataFeed", "true").option(DeltaWrites.STATS_COLUMNS, STATS_COLUMNS).save(path);
         } else {
           Dataset<Row> neighbours = changedNeighbours.localCheckpoint(true);
@@ -339,7 +339,7 @@ public final class LocationsEnriched {
   }
 
   private Dataset<Row> dimension(SparkSession spark) {
-    String path = lake.table("silver", SilverDimensions.DIM_UNITS);
+    String path = FleetTable.DIM_TRANSPORT_UNITS.path(lake);
     return DeltaTable.isDeltaTable(spark, path) ? spark.read().format("delta").load(path) : null;
   }
 

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.row_number;
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.lake.ErasureLog;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.sources.TablePoller;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -24,8 +25,6 @@ import org.apache.spark.sql.expressions.Window;
  * that arrive out of order, leave the same silver tables.
  */
 public final class SilverDimensions {
-  public static final String DIM_UNITS = "dim_transport_units";
-  public static final String PERFORMANCE = "unit_performance";
   /** A unit-day deleted in the source; never a column of silver. */
   private static final String GONE = "_gone";
 
@@ -47,10 +46,10 @@ public final class SilverDimensions {
     if (units.isEmpty()) {
       return 0;
     }
-    Dataset<Row> bronze = spark.read().format("delta").load(lake.table("bronze", "transport_units"))
+    Dataset<Row> bronze = spark.read().format("delta").load(FleetTable.POLLED_TRANSPORT_UNITS.path(lake))
         .filter(col(UnitDimension.KEY).isin(units.toArray()));
     Dataset<Row> versions = UnitDimension.versions(bronze);
-    String path = lake.table("silver", DIM_UNITS);
+    String path = FleetTable.DIM_TRANSPORT_UNITS.path(lake);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       versions.write().format("delta").mode("append").save(path);
       return units.size();
@@ -85,11 +84,11 @@ public final class SilverDimensions {
             (polledAt ? col(TablePoller.POLLED_AT) : lit(null)).desc_nulls_last(), xid.desc_nulls_first(),
             col("updated_at").desc(), col(GONE).desc())))
         .filter("n = 1").drop("n", TablePoller.SOURCE_DELETED, TablePoller.SOURCE_XID);
-    String path = lake.table("silver", PERFORMANCE);
+    String path = FleetTable.UNIT_PERFORMANCE.path(lake);
     if (!DeltaTable.isDeltaTable(spark, path)) {
       // gold streams the table's changes (revisions arrive as MERGE updates, deletions as deletes): the change
       // feed is on from the first commit, so gold starting meanwhile never changes the table's protocol under it
-      latest.filter(not(col(GONE))).drop(GONE).write().format("delta").mode("append").partitionBy("stat_date")
+      latest.filter(not(col(GONE))).drop(GONE).write().format("delta").mode("append").partitionBy(FleetTable.UNIT_PERFORMANCE.partitionBy())
           .option("delta.enableChangeDataFeed", "true").save(path);
       return;
     }

@@ -16,6 +16,8 @@ import io.fleetlake.config.PollSettings;
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.PostgresSettings;
 import io.fleetlake.lake.DeltaWrites;
+import io.fleetlake.lake.FleetTable;
+import io.fleetlake.lake.Layer;
 import io.fleetlake.lake.SqlText;
 import io.fleetlake.lake.ErasureLog;
 import io.fleetlake.quality.QualityResults;
@@ -67,8 +69,6 @@ public final class TablePoller {
   public static final String SOURCE_DELETED = "source_deleted";
   public static final String FUTURE_CURSOR = "FUTURE_CURSOR";
   public static final String NULL_CURSOR = "NULL_CURSOR";
-  /** Under _quality/: the poll's rule counts. */
-  public static final String QUALITY_TABLE = "poll_results";
   private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
 
   /**
@@ -139,7 +139,7 @@ public final class TablePoller {
   /** @param reconcile compare the source's keys with bronze's now, whenever the last comparison was */
   public PollResult poll(PolledTable table, boolean reconcile) {
     long start = System.nanoTime();
-    String path = lake.table("bronze", table.bronzeTable());
+    String path = lake.table(Layer.BRONZE.folder(), table.bronzeTable());
     SparkSession previous = SparkSession.getActiveSession().getOrElse(() -> null);
     SparkSession.setActiveSession(spark);
     try (SourceTransaction source = SourceTransaction.begin(postgres, table)) {
@@ -464,8 +464,9 @@ public final class TablePoller {
     List<QualityResults.RuleCount> counts = List.of(
         new QualityResults.RuleCount(FUTURE_CURSOR, QualityResults.Severity.SOFT, rowsRead, future),
         new QualityResults.RuleCount(NULL_CURSOR, QualityResults.Severity.SOFT, rowsRead, nulls));
-    DeltaWrites.appendOnce(QualityResults.rows(spark, "bronze." + table.bronzeTable(), "poll-sources", now.xmax(), counts)
-        .coalesce(1), lake.table("_quality", QUALITY_TABLE), "poll-sources/" + table.bronzeTable(), now.xmax(), "date");
+    DeltaWrites.appendOnce(QualityResults.rows(spark, Layer.BRONZE.sqlName() + "." + table.bronzeTable(), "poll-sources", now.xmax(), counts)
+        .coalesce(1), FleetTable.POLL_RESULTS.path(lake), "poll-sources/" + table.bronzeTable(), now.xmax(),
+        FleetTable.POLL_RESULTS.partitionBy());
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetlake.config.Settings;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.local.weather.WeatherServer;
 import io.fleetlake.silver.LocationsEnriched;
 import io.fleetlake.silver.SilverDimensions;
@@ -85,7 +86,7 @@ class GoldJobTest {
                1 AS version, xxhash64(unit_id) AS version_key
         FROM VALUES ('TER-000', 'terrestrial', 'diesel'), ('AER-001', 'aerial', 'jet-a'), ('MAR-002', 'maritime', 'mgo')
           AS t(unit_id, unit_type, fuel_type)""")
-        .write().format("delta").save(root + "/silver/" + SilverDimensions.DIM_UNITS);
+        .write().format("delta").save(root + "/" + FleetTable.DIM_TRANSPORT_UNITS.id());
   }
 
   private static String runGold() throws Exception {

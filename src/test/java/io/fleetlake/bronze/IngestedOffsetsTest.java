@@ -3,6 +3,7 @@ package io.fleetlake.bronze;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetlake.config.LakeSettings;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,9 +36,9 @@ class IngestedOffsetsTest {
   @Test
   void theRecordedPositionWinsOverBronzesHighestOffset(@TempDir Path dir) {
     LakeSettings lake = new LakeSettings(dir.toUri().toString());
-    offsets(0, 9).write().format("delta").save(lake.table("bronze", LocationIngestBatch.BRONZE));
+    offsets(0, 9).write().format("delta").save(FleetTable.LOCATIONS.path(lake));
     offsets(2, 2).write().format("delta").option("userMetadata", IngestedOffsets.positionJson(
-        Map.of("fleet.locations", Map.of(0, 4L)))).save(lake.table("bronze", LocationIngestBatch.QUARANTINE));
+        Map.of("fleet.locations", Map.of(0, 4L)))).save(FleetTable.LOCATIONS_QUARANTINE.path(lake));
     IngestedOffsets held = new IngestedOffsets(spark, lake);
     assertEquals(Map.of(0, 4L), held.highest("fleet.locations"));
 
@@ -53,8 +54,8 @@ class IngestedOffsetsTest {
   @Test
   void aLakeWithoutARecordedPositionStartsAfterItsHighestOffset(@TempDir Path dir) {
     LakeSettings lake = new LakeSettings(dir.toUri().toString());
-    offsets(0, 9).write().format("delta").save(lake.table("bronze", LocationIngestBatch.BRONZE));
-    offsets(11, 11).write().format("delta").save(lake.table("bronze", LocationIngestBatch.QUARANTINE));
+    offsets(0, 9).write().format("delta").save(FleetTable.LOCATIONS.path(lake));
+    offsets(11, 11).write().format("delta").save(FleetTable.LOCATIONS_QUARANTINE.path(lake));
     assertEquals(Map.of(0, 11L), new IngestedOffsets(spark, lake).highest("fleet.locations"));
   }
 }

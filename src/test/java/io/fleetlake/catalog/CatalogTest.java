@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetlake.catalog.MetastoreRegistration.Outcome;
 import io.fleetlake.catalog.MetastoreRegistration.Registration;
 import io.fleetlake.config.Settings;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.Layer;
 import io.fleetlake.testing.TestSpark;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class CatalogTest {
     spark.sql("""
         SELECT 'E1' AS event_id, TIMESTAMP '2026-11-21 10:15:00' AS event_time, named_struct('lat', 1.0D, 'lon', 2.0D) AS position,
                map('source', 'gps') AS attributes, array(1, 2) AS hops""")
-        .write().format("delta").save(settings.lake().table("bronze", "locations"));
+        .write().format("delta").save(FleetTable.LOCATIONS.path(settings.lake()));
     return LakeTable.discover(spark, settings.lake());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.Settings;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.silver.SilverDimensions;
 import io.fleetlake.sources.TablePoller;
 import io.fleetlake.testing.LocalStackExtension;
@@ -90,7 +91,7 @@ class HostileUnitIdsIT {
       }
     }
 
-    Dataset<Row> dimension = spark.read().format("delta").load(ROOT + "/silver/" + SilverDimensions.DIM_UNITS);
+    Dataset<Row> dimension = spark.read().format("delta").load(ROOT + "/" + FleetTable.DIM_TRANSPORT_UNITS.id());
     Map<String, Long> versions = new HashMap<>();
     for (Row row : dimension.groupBy("unit_id").count().collectAsList()) {
       versions.put(row.getString(0), row.getLong(1));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetlake.config.GoldSettings;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.config.WeatherSettings;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.local.weather.WeatherServer;
 import io.fleetlake.silver.LocationsEnriched;
 import io.fleetlake.testing.TestSpark;
@@ -128,14 +129,15 @@ class LiveMergeScanTest {
     Map<String, Scan> dayOld = liveBatchOn(1);
     Map<String, Scan> monthOld = liveBatchOn(30);
     // silver/weather_hourly's MERGE comes and goes with what the weather of the history fetched already
-    for (String table : List.of(LocationsEnriched.TABLE, GoldAggregates.HOURLY, GoldAggregates.DAILY, GoldAggregates.FEATURES)) {
+    for (String table : List.of(FleetTable.LOCATIONS_ENRICHED.tableName(), FleetTable.UNIT_ACTIVITY_HOURLY.tableName(),
+        FleetTable.FLEET_DAILY.tableName(), FleetTable.RESOURCE_USAGE_FEATURES.tableName())) {
       assertTrue(dayOld.containsKey(table) && monthOld.containsKey(table), "a MERGE into " + table + ": "
           + dayOld.keySet() + ", " + monthOld.keySet());
       assertEquals(dayOld.get(table).after(), monthOld.get(table).after(), table + ": target files read after skipping");
       assertTrue(dayOld.get(table).after() > 0, table + ": the files of the day whose late pings the batch has are read");
     }
     // the month-old tables hold more files: what skipping leaves out grows with the lake's age, what is read does not
-    for (String table : List.of(LocationsEnriched.TABLE, GoldAggregates.HOURLY)) {
+    for (String table : List.of(FleetTable.LOCATIONS_ENRICHED.tableName(), FleetTable.UNIT_ACTIVITY_HOURLY.tableName())) {
       assertTrue(monthOld.get(table).before() >= 15 * dayOld.get(table).before(), table + ": " + monthOld.get(table)
           + " against " + dayOld.get(table));
     }

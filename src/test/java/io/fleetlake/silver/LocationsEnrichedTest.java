@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetlake.config.LakeSettings;
 import io.fleetlake.config.WeatherSettings;
 import io.fleetlake.enrich.WeatherCell;
-import io.fleetlake.enrich.WeatherHourlyTable;
 import io.fleetlake.enrich.WeatherSupply;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.local.weather.WeatherServer;
 import io.fleetlake.testing.MutableClock;
 import io.fleetlake.testing.TestSpark;
@@ -75,7 +75,7 @@ class LocationsEnrichedTest {
       System.out.println("batch summary " + summary);
       duplicates += summary.duplicates();
     }
-    Dataset<Row> table = spark.read().format("delta").load(lake.table("silver", LocationsEnriched.TABLE));
+    Dataset<Row> table = spark.read().format("delta").load(FleetTable.LOCATIONS_ENRICHED.path(lake));
     assertEquals(48, table.count(), "each ping once");
     assertEquals(3 + 3 + 3 + 3, duplicates, "the re-sent and already-present pings are counted");
     String[] columns = {"event_id", "prev_event_time", "seconds_since_prev", "distance_km_since_prev"};
@@ -87,7 +87,7 @@ class LocationsEnrichedTest {
     assertEquals(48, table.filter("NOT unit_known AND unit_type IS NULL").count(), "no dimension yet: attributes null, flagged");
     // a batch is one commit (pings and their neighbours' corrections together: a crash cannot split them),
     // and the table has its change feed from its first commit on
-    io.delta.tables.DeltaTable delta = io.delta.tables.DeltaTable.forPath(spark, lake.table("silver", LocationsEnriched.TABLE));
+    io.delta.tables.DeltaTable delta = io.delta.tables.DeltaTable.forPath(spark, FleetTable.LOCATIONS_ENRICHED.path(lake));
     assertEquals(List.of("WRITE", "MERGE", "MERGE", "MERGE"),
         delta.history().orderBy("version").select("operation").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     assertEquals("true", delta.detail().select("properties").first().getJavaMap(0).get("delta.enableChangeDataFeed"));
@@ -96,14 +96,14 @@ class LocationsEnrichedTest {
     Dataset<Row> units = spark.sql("SELECT * FROM VALUES ('TER-000', 'Truck 0', 'terrestrial'), ('TER-001', 'Ship 1', "
         + "'maritime') AS t(unit_id, name, unit_type)").withColumn("updated_at", org.apache.spark.sql.functions.lit(
             java.sql.Timestamp.valueOf("2026-01-01 00:00:00"))).withColumn("_polled_at", org.apache.spark.sql.functions.current_timestamp());
-    units.write().format("delta").save(lake.table("bronze", "transport_units"));
+    units.write().format("delta").save(FleetTable.POLLED_TRANSPORT_UNITS.path(lake));
     new SilverDimensions(lake).upsertUnitVersions(units);
     Dataset<Row> next = pings().filter("i = 15 AND unit_id = 'TER-002'").drop("i")
         .withColumn("event_id", org.apache.spark.sql.functions.lit("TER-002-16"))
         .withColumn("event_time", org.apache.spark.sql.functions.expr("event_time + INTERVAL 15 MINUTES"));
     LocationsEnriched.Summary described = silver.upsert(next, 0, System.out);
     assertEquals(32, described.unitsDescribed(), described.toString());
-    Dataset<Row> after = spark.read().format("delta").load(lake.table("silver", LocationsEnriched.TABLE));
+    Dataset<Row> after = spark.read().format("delta").load(FleetTable.LOCATIONS_ENRICHED.path(lake));
     assertEquals(16, after.filter("unit_known AND unit_id = 'TER-000' AND unit_type = 'terrestrial'").count());
     assertEquals(16, after.filter("unit_known AND unit_id = 'TER-001' AND name = 'Ship 1'").count());
     assertEquals(17, after.filter("NOT unit_known AND unit_id = 'TER-002'").count(), "still unknown: still flagged");
@@ -129,7 +129,7 @@ class LocationsEnrichedTest {
       Dataset<Row> pings = pings().withColumn("event_time", col("event_time").plus(expr("INTERVAL "
           + (java.time.temporal.ChronoUnit.DAYS.between(LocalDate.now(ZoneOffset.UTC).minusDays(2), day)) + " DAYS")));
       silver.upsert(pings.drop("i"), 0, System.out);
-      String path = lake.table("silver", LocationsEnriched.TABLE);
+      String path = FleetTable.LOCATIONS_ENRICHED.path(lake);
       Dataset<Row> before = spark.read().format("delta").load(path);
       assertEquals(48, before.count());
       assertEquals(3 * 8, before.filter("weather_status = 'ok'").count(), "22:00 to 23:45 of the day that had ended");
@@ -143,7 +143,7 @@ class LocationsEnrichedTest {
       Dataset<Row> after = spark.read().format("delta").load(path);
       assertEquals(48, after.filter("weather_status = 'ok'").count());
       assertEveryValueAtItsHourAndPlace(after, settings.gridDegrees());
-      assertEquals(0, spark.read().format("delta").load(lake.table("silver", WeatherHourlyTable.TABLE))
+      assertEquals(0, spark.read().format("delta").load(FleetTable.WEATHER_HOURLY.path(lake))
           .filter("provisional").count());
       assertEquals(3 * 8, spark.read().format("delta").option("readChangeFeed", "true")
           .option("startingVersion", version + 1).load(path).filter("_change_type = 'update_postimage'").count(),
@@ -175,7 +175,7 @@ class LocationsEnrichedTest {
                  current_timestamp() AS ingest_time
           FROM (SELECT explode(sequence(0, 14 * 96 - 1)) AS i)""", first));
       silver.upsert(fortnight, 0, System.out);
-      Dataset<Row> rows = spark.read().format("delta").load(lake.table("silver", LocationsEnriched.TABLE));
+      Dataset<Row> rows = spark.read().format("delta").load(FleetTable.LOCATIONS_ENRICHED.path(lake));
       assertEquals(14 * 96, rows.filter("weather_status = 'ok'").count());
       String lat = "floor(lat / " + settings.gridDegrees() + " + 0.5)";
       String lon = "floor(lon / " + settings.gridDegrees() + " + 0.5)";

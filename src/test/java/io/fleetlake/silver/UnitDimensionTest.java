@@ -4,6 +4,7 @@ import static io.fleetlake.testing.DataFrames.assertSameRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetlake.config.LakeSettings;
+import io.fleetlake.lake.FleetTable;
 import io.fleetlake.testing.TestSpark;
 import java.util.List;
 import java.util.UUID;
@@ -77,16 +78,16 @@ class UnitDimensionTest {
     Dataset<Row> first = history().filter("updated_at IN ('2026-11-20 08:00:00', '2026-11-22 08:00:00')");
     Dataset<Row> later = history().exceptAll(first);
     // the retirement arrives before the company change it follows
-    first.write().format("delta").save(lake.table("bronze", "transport_units"));
+    first.write().format("delta").save(FleetTable.POLLED_TRANSPORT_UNITS.path(lake));
     silver.upsertUnitVersions(first);
-    later.write().format("delta").mode("append").save(lake.table("bronze", "transport_units"));
+    later.write().format("delta").mode("append").save(FleetTable.POLLED_TRANSPORT_UNITS.path(lake));
     silver.upsertUnitVersions(later);
-    Dataset<Row> dimension = spark.read().format("delta").load(lake.table("silver", SilverDimensions.DIM_UNITS));
+    Dataset<Row> dimension = spark.read().format("delta").load(FleetTable.DIM_TRANSPORT_UNITS.path(lake));
     assertSameRows(expected(columns(dimension)), columns(dimension));
 
     silver.upsertUnitVersions(later); // a replayed batch
     silver.upsertUnitVersions(history());
-    assertSameRows(expected(columns(dimension)), columns(spark.read().format("delta").load(lake.table("silver", SilverDimensions.DIM_UNITS))));
+    assertSameRows(expected(columns(dimension)), columns(spark.read().format("delta").load(FleetTable.DIM_TRANSPORT_UNITS.path(lake))));
   }
 
   @Test
