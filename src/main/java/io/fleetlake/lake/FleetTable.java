@@ -15,10 +15,13 @@ public enum FleetTable {
   LOCATIONS(Layer.BRONZE, "locations", List.of("event_date"), List.of()),
   /** Every record that is not a ping, with its reason (ingest-locations). */
   LOCATIONS_QUARANTINE(Layer.BRONZE, "locations_quarantine", List.of("ingest_date"), List.of()),
-  /** The source's transport_units, every version (poll-sources). */
-  POLLED_TRANSPORT_UNITS(Layer.BRONZE, "transport_units", List.of(), List.of()),
-  /** The source's unit_performance, every version (poll-sources). */
-  POLLED_UNIT_PERFORMANCE(Layer.BRONZE, "unit_performance", List.of(), List.of()),
+  /**
+   * The source's transport_units, every version (poll-sources). Its key and partitioning are fleetlake.poll.tables':
+   * the defaults here.
+   */
+  POLLED_TRANSPORT_UNITS(Layer.BRONZE, "transport_units", List.of(), List.of("unit_id")),
+  /** The source's unit_performance, every version (poll-sources); as configured, the defaults here. */
+  POLLED_UNIT_PERFORMANCE(Layer.BRONZE, "unit_performance", List.of("stat_date"), List.of("unit_id", "stat_date")),
   /** Each ping once, with its unit's attributes and the weather at its hour and place (silver-locations). */
   LOCATIONS_ENRICHED(Layer.SILVER, "locations_enriched", List.of("event_date"), List.of("event_date", "event_id")),
   /** The weather fetched, by grid cell and hour (silver-locations). */
@@ -35,7 +38,7 @@ public enum FleetTable {
   /** Per unit and day: the model's features and labels (gold). */
   RESOURCE_USAGE_FEATURES(Layer.GOLD, "resource_usage_features", List.of("stat_date"), List.of("stat_date", "unit_id")),
   /** Each training run's errors against the naive baseline (train-model). */
-  MODEL_METRICS(Layer.GOLD, "model_metrics", List.of(), List.of()),
+  MODEL_METRICS(Layer.GOLD, "model_metrics", List.of(), List.of("model", "features_version")),
   /** The latest model's predictions (train-model). */
   MODEL_PREDICTIONS(Layer.GOLD, "model_predictions", List.of(), List.of()),
   /** ingest's quality rules: rows checked and failed per batch. */
@@ -75,7 +78,10 @@ public enum FleetTable {
     return partitionColumns.toArray(String[]::new);
   }
 
-  /** The columns that name a row in a table kept by MERGE; empty for a table only appended to. */
+  /**
+   * The columns that name a row in a table kept by MERGE (a polled table's versions: with the source's
+   * transaction); empty for a table only appended to.
+   */
   public List<String> key() {
     return key;
   }

@@ -26,7 +26,7 @@ public final class Dashboard {
   private final SparkSession spark;
   private final LakeSettings lake;
   private final int days;
-  /** The first day shown: {@code days} back from the newest day in gold/fleet_daily; null before there is one. */
+  /** The first day shown: {@code days} back from the newest day with pings in gold; null before there is one. */
   private java.sql.Date since;
 
   /** @param days the latest days shown (report.days) */
@@ -228,9 +228,12 @@ public final class Dashboard {
     return true;
   }
 
-  /** {@code days} back from gold/fleet_daily's newest day, from its partitions in Delta's log (no data read). */
+  /**
+   * {@code days} back from the newest day of gold/unit_activity_hourly, from its date partitions in Delta's log (no
+   * data read). Not fleet_daily's: that table has no partitions, so its log knows no dates.
+   */
   private java.sql.Date firstDayShown() {
-    Row newest = org.apache.spark.sql.delta.DeltaLog.forTable(spark, FleetTable.FLEET_DAILY.path(lake))
+    Row newest = org.apache.spark.sql.delta.DeltaLog.forTable(spark, FleetTable.UNIT_ACTIVITY_HOURLY.path(lake))
         .update(false, scala.Option.empty(), scala.Option.empty()).allFiles().toDF()
         .select(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.col("partitionValues").getItem("date"))).first();
     return newest.isNullAt(0) ? null
