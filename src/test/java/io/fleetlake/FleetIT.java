@@ -256,6 +256,16 @@ class FleetIT {
       assertFalse(batch.isNullAt(1), () -> "a figure for every batch: " + batch);
       assertEquals(batch.getLong(2), batch.getLong(1), () -> "behind, batch " + batch);
     }
+    // the day had no malformed record: its batches quarantined nothing, and still recorded the position that a
+    // new checkpoint would start from (in the quarantine commit): the end of the topic, not an older batch's
+    Map<Integer, Long> held = new HashMap<>();
+    for (Row row : table("bronze/locations").select("kafka_partition", "kafka_offset")
+        .union(table("bronze/locations_quarantine").select("kafka_partition", "kafka_offset"))
+        .groupBy("kafka_partition").max("kafka_offset").collectAsList()) {
+      held.put(row.getInt(0), row.getLong(1));
+    }
+    assertEquals(held, new io.fleetlake.bronze.IngestedOffsets(spark, new io.fleetlake.config.LakeSettings(ROOT))
+        .highest("fleet.it"), "the position recorded by the last batch");
   }
 
   /** The failed weather filled in once the server answers; gold follows the corrected hours. */

@@ -149,7 +149,10 @@ public final class LocationIngestBatch implements VoidFunction2<Dataset<Row>, Lo
 
       DeltaWrites.append(BronzeLocations.accepted(fresh).repartition(col("event_date")),
           FleetTable.LOCATIONS.path(lake), FleetTable.LOCATIONS.partitionBy());
-      // the quarantine commit comes last and records the position this batch completes
+      // the quarantine commit comes last and records the position this batch completes; a batch with nothing to
+      // quarantine too (its commit adds no file, which Delta would otherwise not record at all, leaving the
+      // position at the last batch that quarantined a record: a new checkpoint would re-read Kafka from there)
+      records.sparkSession().conf().set("spark.databricks.delta.skipRecordingEmptyCommits", "false");
       DeltaWrites.append(BronzeLocations.quarantined(fresh).coalesce(1).write()
           .option("userMetadata", IngestedOffsets.positionJson(advance(lakeOffsets, ranges))),
           FleetTable.LOCATIONS_QUARANTINE.path(lake), FleetTable.LOCATIONS_QUARANTINE.partitionBy());
