@@ -34,7 +34,7 @@ final class PollSourcesJob implements StreamingJob {
 
   @Override
   public List<String> writtenTables(Settings settings) {
-    List<String> tables = new java.util.ArrayList<>(settings.poll().tables().stream().map(t -> Layer.BRONZE.folder() + "/" + t.bronzeTable()).toList());
+    List<String> tables = new java.util.ArrayList<>(settings.poll().tables().stream().map(t -> Layer.BRONZE.tableId(t.bronzeTable())).toList());
     tables.add(FleetTable.POLL_RESULTS.id());
     return tables;
   }

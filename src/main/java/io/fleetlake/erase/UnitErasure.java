@@ -64,7 +64,7 @@ public final class UnitErasure {
   public static List<String> tables(List<String> bronzePolledTables) {
     List<String> tables = new java.util.ArrayList<>(List.of(FleetTable.LOCATIONS.id(),
         FleetTable.LOCATIONS_QUARANTINE.id()));
-    bronzePolledTables.forEach(t -> tables.add(Layer.BRONZE.folder() + "/" + t));
+    bronzePolledTables.forEach(t -> tables.add(Layer.BRONZE.tableId(t)));
     tables.addAll(List.of(FleetTable.DIM_TRANSPORT_UNITS.id(), FleetTable.UNIT_PERFORMANCE.id(),
         FleetTable.LOCATIONS_ENRICHED.id(), FleetTable.UNIT_ACTIVITY_HOURLY.id(), FleetTable.FLEET_DAILY.id(),
         FleetTable.RESOURCE_USAGE_FEATURES.id(), FleetTable.MODEL_PREDICTIONS.id(), FleetTable.ERASURES.id(), FleetTable.ERASED_OFFSETS.id()));
@@ -88,7 +88,7 @@ public final class UnitErasure {
     delete(FleetTable.LOCATIONS.id(), pings, removed);
     delete(FleetTable.LOCATIONS_QUARANTINE.id(), rejected, removed);
     for (String polled : polledTables) {
-      String table = Layer.BRONZE.folder() + "/" + polled;
+      String table = Layer.BRONZE.tableId(polled);
       // a polled table keyed otherwise than by unit_id is not the unit's; an undated one goes only without --before
       if (hasColumn(table, "unit_id") && (request.before().isEmpty() || hasColumn(table, "stat_date"))) {
         delete(table, unit.and(before("stat_date", request)), removed);

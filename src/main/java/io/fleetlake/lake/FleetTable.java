@@ -88,7 +88,7 @@ public enum FleetTable {
 
   /** The layer's folder and the name, e.g. bronze/locations: how leases, maintain and messages name it. */
   public String id() {
-    return layer.folder() + "/" + tableName;
+    return layer.tableId(tableName);
   }
 
   /** bronze.locations: the name in SQL. */

@@ -27,4 +27,9 @@ public enum Layer {
   public String folder() {
     return folder;
   }
+
+  /** A table of this layer as leases, maintain and messages name it: bronze/locations. */
+  public String tableId(String table) {
+    return folder + "/" + table;
+  }
 }
