@@ -38,7 +38,8 @@ final class SilverLocationsJob implements StreamingJob {
         from silver/weather_hourly, fetched from the provider within its limits (weather.limits): rows the
         budget could not pay for yet are weather_status pending and filled in by later batches; with
         --available-now the job waits for the budget up to weather.max-wait. --backfill-weather only fills in
-        pending and failed rows (and turns provisional hours final), then exits.""";
+        pending and failed rows and turns every provisional hour of the lake's history final (a running job
+        tries the 7 days the archive got last, hourly), then exits.""";
 
   @Override
   public List<String> requiredTables() {
@@ -67,7 +68,7 @@ final class SilverLocationsJob implements StreamingJob {
       if (!DeltaTable.isDeltaTable(spark, table)) {
         throw new JobFailedException(table + " does not exist yet: run silver-locations first");
       }
-      LocationsEnriched.Refill refill = silver.refillWeather(spark, table, deadline, out);
+      LocationsEnriched.Refill refill = silver.backfillWeather(spark, table, deadline, out);
       out.printf("silver-locations: weather changed for %,d rows, %,d cell-days made final; %,d rows stay pending "
           + "or failed%n", refill.changed(), refill.finalised(), refill.stillPending());
       return List.of();

@@ -106,14 +106,21 @@ public final class WeatherHourlyTable {
     return held;
   }
 
-  /** (cell, day) keys with provisional hours of days before {@code before}: the archive has them final now. */
-  public List<WeatherCell> provisionalBefore(SparkSession spark, LocalDate before) {
+  /**
+   * (cell, day) keys with provisional hours of days from {@code from} ({@code null}: the whole history) to before
+   * {@code before}: the archive has them final now. {@code provisional} is a boolean, for which Delta keeps no
+   * statistics, so only the dates bound what is read: an unbounded look opens every file of the table's history.
+   */
+  public List<WeatherCell> provisional(SparkSession spark, LocalDate from, LocalDate before) {
     List<WeatherCell> keys = new ArrayList<>();
     if (!exists(spark)) {
       return keys;
     }
-    for (Row row : spark.read().format("delta").load(path)
-        .filter(col("provisional").and(col("date").lt(lit(Date.valueOf(before)))))
+    Column days = col("date").lt(lit(Date.valueOf(before)));
+    if (from != null) {
+      days = days.and(col("date").geq(lit(Date.valueOf(from))));
+    }
+    for (Row row : spark.read().format("delta").load(path).filter(days.and(col("provisional")))
         .select("grid_millis", "lat_index", "lon_index", "date").distinct().collectAsList()) {
       keys.add(new WeatherCell(row.getInt(1), row.getInt(2), row.getInt(0), row.getDate(3).toLocalDate()));
     }

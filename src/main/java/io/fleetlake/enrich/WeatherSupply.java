@@ -43,6 +43,12 @@ public final class WeatherSupply {
   private final WeightBudget budget;
   private final Clock clock;
   private static final Duration FINALISE_EVERY = Duration.ofHours(1);
+  /**
+   * The days before {@link #finalBefore} a live job keeps trying to make final: a week of hourly tries after the
+   * archive got a day. Older provisional days (the archive failed all that week) wait for
+   * {@code silver-locations --backfill-weather}, so that the hourly look reads a week, not the lake's history.
+   */
+  public static final int FINALISE_LOOKBACK_DAYS = 7;
   private long lastFinaliseMs = Long.MIN_VALUE / 2;
   /** Keys the provider refused (400) in this application: asking again gets the same answer. */
   private final Map<WeatherCell, String> refused = new ConcurrentHashMap<>();
@@ -103,15 +109,19 @@ public final class WeatherSupply {
 
   /**
    * Fetches again, from the archive, the days the table holds as provisional that the archive has final by now;
-   * within the budget left, without waiting. Returns the keys made final.
+   * within the budget left, without waiting. Returns the keys made final. A live job looks at the
+   * {@link #FINALISE_LOOKBACK_DAYS} days the archive got last, hourly; {@code wholeHistory} (a backfill) looks at
+   * every day, at once.
    */
-  public synchronized Set<WeatherCell> finalise(SparkSession spark, WeatherHourlyTable table, PrintStream out) {
-    if (clock.millis() - lastFinaliseMs < FINALISE_EVERY.toMillis()) {
+  public synchronized Set<WeatherCell> finalise(SparkSession spark, WeatherHourlyTable table, boolean wholeHistory,
+                                                PrintStream out) {
+    if (!wholeHistory && clock.millis() - lastFinaliseMs < FINALISE_EVERY.toMillis()) {
       return Set.of(); // the archive moves by the day: an hourly look is plenty, and each look costs a scan
     }
     lastFinaliseMs = clock.millis();
-    List<WeatherCell> provisional = new ArrayList<>(table.provisionalBefore(spark,
-        today().minusDays(settings.archiveAfterDays())));
+    LocalDate before = finalBefore();
+    List<WeatherCell> provisional = new ArrayList<>(table.provisional(spark,
+        wholeHistory ? null : before.minusDays(FINALISE_LOOKBACK_DAYS), before));
     provisional.removeIf(refused::containsKey);
     if (provisional.isEmpty()) {
       return Set.of();
@@ -129,6 +139,11 @@ public final class WeatherSupply {
     f.unwritten.forEach(got -> into.put(got.day().cell(),
         new DayWeather(got.day().cell(), got.day().hours(), got.provisional())));
     return new Outcome(into.keySet(), f.missing, f.failed, f.pending, f.weight, f.requests, 0);
+  }
+
+  /** The first day the archive may not have yet: the days before it are final there. */
+  public LocalDate finalBefore() {
+    return today().minusDays(settings.archiveAfterDays());
   }
 
   /** The provider's today (UTC), on this supply's clock. */

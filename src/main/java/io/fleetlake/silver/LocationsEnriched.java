@@ -215,7 +215,18 @@ public final class LocationsEnriched {
    * made final replace the provisional hours their rows used (their rows change, so gold recomputes them).
    */
   public synchronized Refill refillWeather(SparkSession spark, String path, long deadline, PrintStream out) {
-    Refill refill = refill(spark, path, deadline, out);
+    return refilled(refill(spark, path, deadline, false, out));
+  }
+
+  /**
+   * {@link #refillWeather}, and every provisional day of the lake's history made final, not only those of the
+   * last {@link WeatherSupply#FINALISE_LOOKBACK_DAYS} days the archive got (silver-locations --backfill-weather).
+   */
+  public synchronized Refill backfillWeather(SparkSession spark, String path, long deadline, PrintStream out) {
+    return refilled(refill(spark, path, deadline, true, out));
+  }
+
+  private Refill refilled(Refill refill) {
     weatherWaiting = refill.stillPending() > 0;
     lastRefillMs = System.currentTimeMillis();
     return refill;
@@ -229,14 +240,20 @@ public final class LocationsEnriched {
     return weatherWaiting || System.currentTimeMillis() - lastRefillMs >= java.time.Duration.ofHours(1).toMillis();
   }
 
-  private Refill refill(SparkSession spark, String path, long deadline, PrintStream out) {
-    Set<WeatherCell> finalised = supply.finalise(spark, weatherTable, out);
+  private Refill refill(SparkSession spark, String path, long deadline, boolean wholeHistory, PrintStream out) {
+    Set<WeatherCell> finalised = supply.finalise(spark, weatherTable, wholeHistory, out);
     // provisional rows old enough for the archive: whoever made their hours final (this run, an earlier one
-    // that failed before its MERGE, a backfill), the join below gives them the final values
+    // that failed before its MERGE, a backfill), the join below gives them the final values; a live refill
+    // looks back as far as the finaliser does, or rows it gave up on would be read again every hour
     // three disjoint reads, not one OR: Delta prunes partitions and skips files by a filter's conjuncts only, and
     // an OR mixing event_date with weather_status read every file of every day
     Dataset<Row> table = spark.read().format("delta").load(path);
-    Column archived = col("event_date").lt(lit(java.sql.Date.valueOf(supply.today().minusDays(weather.archiveAfterDays()))));
+    java.time.LocalDate finalBefore = supply.finalBefore();
+    Column archived = col("event_date").lt(lit(java.sql.Date.valueOf(finalBefore)));
+    if (!wholeHistory) {
+      archived = archived.and(col("event_date").geq(lit(java.sql.Date.valueOf(
+          finalBefore.minusDays(WeatherSupply.FINALISE_LOOKBACK_DAYS)))));
+    }
     Column provisional = col("weather_status").equalTo(lit(WeatherEnrichment.PROVISIONAL));
     Dataset<Row> before = table.filter(WeatherEnrichment.refillable())
         .unionByName(table.filter(archived.and(provisional)));

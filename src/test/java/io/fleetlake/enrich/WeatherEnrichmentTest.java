@@ -75,6 +75,37 @@ class WeatherEnrichmentTest {
     return new WeatherHourlyTable(Files.createTempDirectory("weather-hourly-" + name).toUri().toString());
   }
 
+  /**
+   * The live job's hourly look for provisional days reads the week the archive got last, not the table's
+   * history (a boolean has no file statistics: only the dates bound the read). Days left provisional before
+   * that week wait for the backfill, which makes every day final.
+   */
+  @Test
+  void theLiveFinaliserLooksBackAWeekAndTheBackfillAtTheWholeHistory() throws Exception {
+    WeatherHourlyTable table = table("finalise");
+    WeatherSupply supply = WeatherSupply.onClock(settings, java.time.Clock.systemUTC());
+    LocalDate finalBefore = supply.finalBefore();
+    java.util.function.IntFunction<WeatherCell> daysBefore =
+        days -> WeatherCell.of(52.52, 13.41, finalBefore.minusDays(days), settings.gridDegrees());
+    WeatherCell recent = daysBefore.apply(2);
+    WeatherCell firstOfTheWeek = daysBefore.apply(WeatherSupply.FINALISE_LOOKBACK_DAYS);
+    WeatherCell beforeTheWeek = daysBefore.apply(WeatherSupply.FINALISE_LOOKBACK_DAYS + 1);
+    WeatherCell monthsAgo = daysBefore.apply(120);
+    List<HourlyWeather> hours = java.util.Collections.nCopies(24, new HourlyWeather(4.0, 0.0, 10.0, 15.0, 9000.0, 3));
+    List<WeatherHourlyTable.Fetched> forecasts = java.util.stream.Stream.of(recent, firstOfTheWeek, beforeTheWeek, monthsAgo)
+        .map(cell -> new WeatherHourlyTable.Fetched(new DayWeather(cell, hours), false,
+            cell.day().atTime(12, 0).toInstant(ZoneOffset.UTC)))
+        .toList();
+    table.write(spark, forecasts);
+    assertEquals(4, table.provisional(spark, null, finalBefore).size(), "each fetched before its day ended");
+
+    assertEquals(java.util.Set.of(recent, firstOfTheWeek), supply.finalise(spark, table, false, System.out));
+    assertEquals(java.util.Set.of(beforeTheWeek, monthsAgo), java.util.Set.copyOf(table.provisional(spark, null, finalBefore)));
+    assertEquals(java.util.Set.of(beforeTheWeek, monthsAgo), supply.finalise(spark, table, true, System.out),
+        "the backfill looks at every day, and does not wait an hour after the live look");
+    assertEquals(List.of(), table.provisional(spark, null, finalBefore));
+  }
+
   @Test
   void rowsSharingACellAndDayCostOneRequestBetweenThemAndTheTableServesThemAgain() throws Exception {
     LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);

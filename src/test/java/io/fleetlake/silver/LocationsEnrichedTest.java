@@ -118,6 +118,20 @@ class LocationsEnrichedTest {
    */
   @Test
   void provisionalHoursTurnFinalAndEveryValueLandsAtItsHourAndPlace() throws Exception {
+    provisionalHoursTurnFinal(false);
+  }
+
+  /**
+   * A day the archive has had for longer than the live job's week of hourly tries
+   * ({@link WeatherSupply#FINALISE_LOOKBACK_DAYS}) is left to the backfill: a live refill does not read it again
+   * (its cost would grow with every such day, for ever), --backfill-weather makes it final.
+   */
+  @Test
+  void aProvisionalDayPastTheLiveWeekTurnsFinalInTheBackfill() throws Exception {
+    provisionalHoursTurnFinal(true);
+  }
+
+  private void provisionalHoursTurnFinal(boolean pastTheLiveWeek) throws Exception {
     LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(30);
     MutableClock clock = new MutableClock(day.plusDays(1).atTime(12, 0).toInstant(ZoneOffset.UTC));
     try (WeatherServer encoding = WeatherServer.start("127.0.0.1", 0, "none", null, clock).encodingHourAndLatitude()) {
@@ -137,8 +151,14 @@ class LocationsEnrichedTest {
       assertEveryValueAtItsHourAndPlace(before, settings.gridDegrees());
       long version = io.delta.tables.DeltaTable.forPath(spark, path).history(1).first().getLong(0);
 
-      clock.advance(java.time.Duration.ofDays(settings.archiveAfterDays() + 2));
+      clock.advance(java.time.Duration.ofDays(settings.archiveAfterDays() + 2
+          + (pastTheLiveWeek ? WeatherSupply.FINALISE_LOOKBACK_DAYS : 0)));
       LocationsEnriched.Refill refill = silver.refillWeather(spark, path, 0, System.out);
+      if (pastTheLiveWeek) {
+        assertEquals(0, refill.changed() + refill.finalised(), refill.toString());
+        assertEquals(3 * 8, spark.read().format("delta").load(path).filter("weather_status = 'provisional'").count());
+        refill = silver.backfillWeather(spark, path, 0, System.out);
+      }
       assertEquals(3 * 8, refill.changed(), refill.toString());
       Dataset<Row> after = spark.read().format("delta").load(path);
       assertEquals(48, after.filter("weather_status = 'ok'").count());
