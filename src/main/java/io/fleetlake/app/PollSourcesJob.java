@@ -27,9 +27,11 @@ import org.apache.spark.sql.streaming.Trigger;
  */
 final class PollSourcesJob implements StreamingJob {
   static final String USAGE = """
-      Usage: poll-sources [--available-now] [--config FILE]
+      Usage: poll-sources [--available-now] [--reconcile] [--config FILE]
         Polls every table of fleetlake.poll.tables from fleetlake.postgres into bronze/<table>, every
-        fleetlake.streaming.poll-interval, or once with --available-now.""";
+        fleetlake.streaming.poll-interval, or once with --available-now. Deletes are found by comparing every
+        key of the source with bronze's, once per fleetlake.poll.reconcile-interval; --reconcile compares at
+        the first poll, whenever the last comparison was.""";
   private static final String QUERY_NAME = "poll-sources";
 
   @Override
@@ -41,11 +43,14 @@ final class PollSourcesJob implements StreamingJob {
 
   @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
-    context.refuseArguments();
+    Arguments args = new Arguments(context.args());
+    boolean reconcile = args.flag("--reconcile");
+    args.refuseTheRest();
     Settings settings = context.settings();
     TablePoller poller = new TablePoller(spark, settings.postgres(), settings.poll(), settings.lake());
-    // an hourly --available-now step also looks for deletes every time; a stream every reconcile-interval
-    boolean allPolled = pollAll(poller, settings, context.out(), context.availableNow());
+    // a comparison reads every key of the source and every version in bronze: an hourly --available-now step
+    // compares once per reconcile-interval, as a stream does, or its cost would grow with the lake's history
+    boolean allPolled = pollAll(poller, settings, context.out(), reconcile);
     if (context.availableNow()) {
       if (!allPolled) {
         throw new JobFailedException("not every table could be polled (see above)");

@@ -56,7 +56,7 @@ import org.apache.spark.storage.StorageLevel;
  * transaction) drops anything read twice (a retried poll).
  *
  * <p>Deletes: the keys in the source are compared with the keys bronze holds as live (on a full read, every
- * {@code --available-now} poll and every {@code poll.reconcile-interval}); a key gone gets one row with
+ * {@code poll.reconcile-interval}, and when asked: {@code poll-sources --reconcile}); a key gone gets one row with
  * {@code source_deleted = true}, its cursor the database's time when the poll saw it gone.
  *
  * <p>What no poll can see: a version overwritten before the next poll (only the last one is read; CDC could).

@@ -220,6 +220,13 @@ class PollSourcesIT {
     assertEquals(0, poll.exitCode(), poll::toString);
     assertTrue(poll.out().contains("poll transport_units: "), poll::toString);
     assertTrue(poll.out().contains(" 1 new versions → bronze/transport_units"), poll::toString);
+    // a comparison for deletes reads every key and bronze's history: an hourly step makes one per reconcile-interval
+    assertFalse(poll.out().contains("deletes:"), poll::toString);
+    List<String> reconcileNow = new ArrayList<>(with("poll-sources", "--available-now", config));
+    reconcileNow.add("--reconcile");
+    Command.Result reconciled = TestStack.runInJvm(settings, env, reconcileNow);
+    assertEquals(0, reconciled.exitCode(), reconciled::toString);
+    assertTrue(reconciled.out().contains("deletes: 11 keys compared, 0 gone"), reconciled::toString);
 
     Command.Result silver = TestStack.runInJvm(settings, env, with("silver-dimensions", "--available-now", config));
     assertEquals(0, silver.exitCode(), silver::toString);
