@@ -1,9 +1,11 @@
 package io.fleetlake.enrich;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
+import io.fleetlake.lake.DeltaWrites;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -151,17 +153,15 @@ public final class WeatherHourlyTable {
       }
     }
     Dataset<Row> source = spark.createDataFrame(rows, SCHEMA);
-    if (!exists(spark)) {
-      source.write().format("delta").partitionBy("date").save(path);
-      return;
-    }
-    // the days on the target: Delta skips target files (date partitions) only by predicates on the target alone
-    Object[] days = rows.stream().map(r -> r.get(0)).distinct().toArray();
-    DeltaTable.forPath(spark, path).as("t")
-        .merge(source.as("s"), org.apache.spark.sql.functions.col("t.date").isin(days).and(org.apache.spark.sql.functions.expr(KEY)))
-        .whenMatched().updateAll()
-        .whenNotMatched().insertAll()
-        .execute();
+    DeltaWrites.createOrMerge(spark, path, () -> source.write().partitionBy("date"), target -> {
+      // the days on the target: Delta skips target files (date partitions) only by predicates on the target alone
+      Object[] days = rows.stream().map(r -> r.get(0)).distinct().toArray();
+      target.as("t")
+          .merge(source.as("s"), col("t.date").isin(days).and(expr(KEY)))
+          .whenMatched().updateAll()
+          .whenNotMatched().insertAll()
+          .execute();
+    });
   }
 
   /** The cell index of a coordinate as {@link WeatherCell#of} computes it (Java's Math.round: floor(x + 0.5)). */

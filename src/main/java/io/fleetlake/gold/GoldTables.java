@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.GoldSettings;
 import io.fleetlake.config.LakeSettings;
+import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.FleetTable;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -114,8 +115,7 @@ public final class GoldTables {
     long count = rows.count();
     String path = table.path(lake);
     List<String> key = table.key();
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      rows.write().format("delta").mode("append").partitionBy(table.partitionBy()).save(path);
+    if (DeltaWrites.createIfMissing(spark, path, () -> rows.write().mode("append").partitionBy(table.partitionBy()))) {
       return count;
     }
     if (count == 0 && deleteScope == null) {

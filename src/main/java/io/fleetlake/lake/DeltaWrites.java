@@ -1,12 +1,17 @@
 package io.fleetlake.lake;
 
 import io.delta.tables.DeltaTable;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Writes to Delta tables that a replayed micro-batch cannot duplicate. */
+/**
+ * Writes to Delta tables that a replayed micro-batch cannot duplicate: appends, and the create-if-missing-else-MERGE
+ * of the tables kept by MERGE.
+ */
 public final class DeltaWrites {
   private DeltaWrites() {}
 
@@ -32,6 +37,37 @@ public final class DeltaWrites {
         .option("txnVersion", version)
         .partitionBy(partitionColumns)
         .save(path);
+  }
+
+  /**
+   * Creates the table at {@code path} by {@code firstWrite} if there is no Delta table there yet; returns whether it
+   * did. The writer comes with everything but the format and the path: its mode ({@code append}, or Spark's default
+   * {@code errorifexists}, which fails should another writer have created the table meanwhile; the commit records
+   * which), partitioning and the table's {@code delta.*} properties. It is built only if the table is created, so
+   * that its rows (often not the MERGE's source) are not even planned otherwise.
+   */
+  public static boolean createIfMissing(SparkSession spark, String path, Supplier<DataFrameWriter<Row>> firstWrite) {
+    if (DeltaTable.isDeltaTable(spark, path)) {
+      return false;
+    }
+    firstWrite.get().format("delta").save(path);
+    return true;
+  }
+
+  /**
+   * The first write of a table kept by MERGE, or else its MERGE: creates the table as
+   * {@link #createIfMissing} does, or, if it exists, opens it and hands it to {@code merge}, which builds the
+   * MERGE and executes it. Returns whether it created the table. A writer with work to do between the check and
+   * the opening (an early return when the table exists, a Spark job whose result the MERGE condition names) calls
+   * {@link #createIfMissing} and opens the table itself once that work is done.
+   */
+  public static boolean createOrMerge(SparkSession spark, String path, Supplier<DataFrameWriter<Row>> firstWrite,
+                                      Consumer<DeltaTable> merge) {
+    if (createIfMissing(spark, path, firstWrite)) {
+      return true;
+    }
+    merge.accept(DeltaTable.forPath(spark, path));
+    return false;
   }
 
   /**

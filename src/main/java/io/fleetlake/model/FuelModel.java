@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.not;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
+import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.FleetTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -141,15 +142,10 @@ public final class FuelModel {
             .add("r2", "double").add("baseline_mae", "double").add("baseline_rmse", "double").add("baseline_r2", "double")
             .add("model_path", "string"))
         .withColumn("trained_at", current_timestamp());
-    String path = FleetTable.MODEL_METRICS.path(lake);
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      row.write().format("delta").save(path);
-      return;
-    }
-    DeltaTable.forPath(spark, path).as("t")
+    DeltaWrites.createOrMerge(spark, FleetTable.MODEL_METRICS.path(lake), row::write, target -> target.as("t")
         .merge(row.as("s"), "t.model = s.model AND t.features_version = s.features_version")
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
-        .execute();
+        .execute());
   }
 }

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.row_number;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
+import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.ErasureLog;
 import io.fleetlake.lake.FleetTable;
 import io.fleetlake.sources.TablePoller;
@@ -50,11 +51,7 @@ public final class SilverDimensions {
         .filter(col(UnitDimension.KEY).isin(units.toArray()));
     Dataset<Row> versions = UnitDimension.versions(bronze);
     String path = FleetTable.DIM_TRANSPORT_UNITS.path(lake);
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      versions.write().format("delta").mode("append").save(path);
-      return units.size();
-    }
-    DeltaTable.forPath(spark, path).as("t")
+    DeltaWrites.createOrMerge(spark, path, () -> versions.write().mode("append"), target -> target.as("t")
         // the NOT MATCHED BY SOURCE clause makes Delta read and rewrite the whole table: one row per unit version,
         // as many as the fleet's description changes, never growing with the days of pings
         .merge(versions.as("s"), "t.unit_id = s.unit_id AND t.valid_from = s.valid_from")
@@ -62,7 +59,7 @@ public final class SilverDimensions {
         .whenNotMatched().insertAll()
         // the ids as literal values, never as SQL text: an id is any string a source database holds
         .whenNotMatchedBySource(col("t." + UnitDimension.KEY).isin(units.toArray())).delete()
-        .execute();
+        .execute());
     return units.size();
   }
 
@@ -85,11 +82,10 @@ public final class SilverDimensions {
             col("updated_at").desc(), col(GONE).desc())))
         .filter("n = 1").drop("n", TablePoller.SOURCE_DELETED, TablePoller.SOURCE_XID);
     String path = FleetTable.UNIT_PERFORMANCE.path(lake);
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      // gold streams the table's changes (revisions arrive as MERGE updates, deletions as deletes): the change
-      // feed is on from the first commit, so gold starting meanwhile never changes the table's protocol under it
-      latest.filter(not(col(GONE))).drop(GONE).write().format("delta").mode("append").partitionBy(FleetTable.UNIT_PERFORMANCE.partitionBy())
-          .option("delta.enableChangeDataFeed", "true").save(path);
+    // gold streams the table's changes (revisions arrive as MERGE updates, deletions as deletes): the change
+    // feed is on from the first commit, so gold starting meanwhile never changes the table's protocol under it
+    if (DeltaWrites.createIfMissing(spark, path, () -> latest.filter(not(col(GONE))).drop(GONE).write().mode("append")
+        .partitionBy(FleetTable.UNIT_PERFORMANCE.partitionBy()).option("delta.enableChangeDataFeed", "true"))) {
       return;
     }
     // a replayed or older row must not overwrite a later one: later means polled later (then by the cursor)
