@@ -79,7 +79,7 @@ class WeatherQuotaIT {
         assertTrue(first.waitFor(15, TimeUnit.MINUTES), "silver-locations ended");
         assertEquals(0, first.exitValue(), () -> read(log));
       } finally {
-        first.destroyForcibly();
+        Command.stop(first, 30);
       }
       String out = read(log);
       assertTrue(out.matches("(?s).*weather: waiting \\d+ s for the provider's budget: [\\d,]+ cell-days left.*"), out);

@@ -43,12 +43,14 @@ class IngestCrashIT {
         "--malformed", "2", "--duplicates", "1", "--manifest", logs.resolve("manifest.json").toString(),
         "--follow", "--speedup", "1800", "--follow-minutes", "4"), logs.resolve("simulate.log"));
     List<Long> killedAt = new ArrayList<>();
+    Process ingest = null;
     try {
       long seen = 0;
       for (int kill = 1; kill <= 3; kill++) {
-        Process ingest = Command.startSparkSubmit(env, stack.jobArguments("ingest-locations"), logs.resolve("ingest-" + kill + ".log"));
+        ingest = Command.startSparkSubmit(env, stack.jobArguments("ingest-locations"), logs.resolve("ingest-" + kill + ".log"));
         long target = seen + 500;
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        // a restart first waits out the killed driver's table leases (2 minutes), then plans its first batch
+        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1))
             .until(() -> ingested(spark) >= target);
         ingest.destroyForcibly(); // SIGKILL: no shutdown hook, no clean stop
         ingest.waitFor(30, TimeUnit.SECONDS);
@@ -56,8 +58,8 @@ class IngestCrashIT {
         killedAt.add(seen);
       }
     } finally {
-      simulator.destroy();
-      simulator.waitFor(60, TimeUnit.SECONDS);
+      Command.stop(ingest, 60); // a failed wait must not leave a stream running beside the next test
+      Command.stop(simulator, 60);
     }
     Command.Result drain = Command.sparkSubmit(env, stack.jobArguments("ingest-locations", "--available-now"));
     assertEquals(0, drain.exitCode(), drain::toString);

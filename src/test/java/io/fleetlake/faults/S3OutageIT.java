@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -47,9 +46,11 @@ class S3OutageIT {
     Process simulator = Command.startSparkSubmit(env, stack.jobArguments("simulate", "--units", "20", "--days", "1",
         "--malformed", "1", "--manifest", logs.resolve("manifest.json").toString(),
         "--follow", "--speedup", "1800", "--follow-minutes", "4"), logs.resolve("simulate.log"));
-    Process ingest = Command.startSparkSubmit(env, stack.jobArguments("ingest-locations"), ingestLog);
+    Process ingest = null;
     long beforeOutage;
     try {
+      Process streaming = Command.startSparkSubmit(env, stack.jobArguments("ingest-locations"), ingestLog);
+      ingest = streaming;
       // S3 goes once the stream's rows are in the lake (its first batch committing or done): on a loaded machine
       // the first two batches of 300 records took 106 s, and the three that 600 rows needed did not come in 3 minutes
       await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> ingested(spark) > 0);
@@ -59,24 +60,22 @@ class S3OutageIT {
       try {
         // the outage lasts until the job has said twice what it waits for
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-            .until(() -> !ingest.isAlive() || log(ingestLog).split("FAIL  s3", -1).length > 2);
+            .until(() -> !streaming.isAlive() || log(ingestLog).split("FAIL  s3", -1).length > 2);
       } finally {
         stack.servers().start("s3");
       }
       long batchesAtRestart = count(log(ingestLog), "\nbatch ");
-      assertTrue(ingest.isAlive(), "ingest waited for S3 instead of failing: " + ingestLog);
+      assertTrue(streaming.isAlive(), "ingest waited for S3 instead of failing: " + ingestLog);
       assertTrue(log(ingestLog).contains("ingest-locations: micro-batch "), ingestLog::toString);
       await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
           .until(() -> count(log(ingestLog), "ingest-locations: the slow micro-batch went on after") > slowBefore);
       // and goes on: the batch the outage held up ends, and one planned after S3 came back
       await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
           .until(() -> count(log(ingestLog), "\nbatch ") >= batchesAtRestart + 2);
-      assertTrue(ingest.isAlive(), "ingest still streams after the outage: " + ingestLog);
+      assertTrue(streaming.isAlive(), "ingest still streams after the outage: " + ingestLog);
     } finally {
-      simulator.destroy();
-      simulator.waitFor(60, TimeUnit.SECONDS);
-      ingest.destroy(); // SIGTERM: the graceful stop
-      ingest.waitFor(60, TimeUnit.SECONDS);
+      Command.stop(simulator, 60);
+      Command.stop(ingest, 60); // SIGTERM: the graceful stop
     }
     // the rest at once: at 300 a batch, the thousands the simulator produced meanwhile took over 5 minutes on a
     // loaded machine; what is checked below does not depend on the batches' size

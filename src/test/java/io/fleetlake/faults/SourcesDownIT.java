@@ -76,11 +76,14 @@ class SourcesDownIT {
     TestTopic.create(stack.settings().kafka().bootstrapServers(), TOPIC, 3);
 
     stack.servers().stop("postgres");
-    Process pipeline;
+    Process pipeline = null;
     Process simulator = null;
     try {
       pipeline = Command.startSparkSubmit(env, stack.jobArguments("run-all"), log);
       awaitInLog(log, Duration.ofMinutes(4), "run-all running", now -> now.contains("queries running until stopped"));
+    } catch (Throwable e) {
+      Command.stop(pipeline, 60); // a run-all that never said it runs must not stream on beside the next test
+      throw e;
     } finally {
       stack.servers().start("postgres");
     }
@@ -184,13 +187,8 @@ class SourcesDownIT {
           + ", all rows: bronze/locations "), erase::toString);
       assertTrue(pipeline.isAlive(), "run-all kept running after the erasure");
     } finally {
-      if (simulator != null) {
-        simulator.destroy();
-        simulator.waitFor(60, TimeUnit.SECONDS);
-      }
-      pipeline.destroy(); // SIGTERM: run-all stops its queries
-      pipeline.waitFor(60, TimeUnit.SECONDS);
-      pipeline.destroyForcibly();
+      Command.stop(simulator, 60);
+      Command.stop(pipeline, 60); // SIGTERM: run-all stops its queries
     }
     String streamed = Files.readString(log);
     assertFalse(streamed.contains("run-all: a query failed"), streamed);

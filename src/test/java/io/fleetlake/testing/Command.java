@@ -49,6 +49,21 @@ public final class Command {
         .start();
   }
 
+  /**
+   * Ends a process a test started, on every path of the test: SIGTERM (a job's graceful stop) for up to
+   * {@code graceSeconds}, then SIGKILL, so that nothing runs on beside the next test.
+   */
+  public static void stop(Process process, long graceSeconds) throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** In the project folder, with the caller's FLEETLAKE_ variables only. */
   private static ProcessBuilder builder(Map<String, String> env, List<String> command) {
     ProcessBuilder builder = new ProcessBuilder(command).directory(TestStack.projectDir().toFile());
