@@ -49,8 +49,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalStackExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PollSyncIT {
-  private static final String ROOT = "s3a://fleet-lake/poll-sync-it";
+class PollMissesNothingIT {
+  private static final String ROOT = "s3a://fleet-lake/poll-misses-nothing-it";
   private static final int ACCOUNTS = 20_000;
   private static Settings settings;
   private static SparkSession spark;
@@ -65,7 +65,7 @@ class PollSyncIT {
   static void createSourceTables() throws Exception {
     TestStack stack = LocalStackExtension.stack();
     spark = TestSpark.session(stack.settings());
-    Path conf = TestStack.projectDir().resolve("target/poll-sync-it.conf");
+    Path conf = TestStack.projectDir().resolve("target/poll-misses-nothing-it.conf");
     // the challenge's own tables, keyed by (t_unit_id, created_at): configuration, no code
     Files.writeString(conf, """
         fleetlake.poll {
