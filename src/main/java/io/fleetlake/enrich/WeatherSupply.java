@@ -119,9 +119,7 @@ public final class WeatherSupply {
       return Set.of(); // the archive moves by the day: an hourly look is plenty, and each look costs a scan
     }
     lastFinaliseMs = clock.millis();
-    LocalDate before = finalBefore();
-    List<WeatherCell> provisional = new ArrayList<>(table.provisional(spark,
-        wholeHistory ? null : before.minusDays(FINALISE_LOOKBACK_DAYS), before));
+    List<WeatherCell> provisional = new ArrayList<>(table.provisional(spark, finaliseFrom(wholeHistory), finalBefore()));
     provisional.removeIf(refused::containsKey);
     if (provisional.isEmpty()) {
       return Set.of();
@@ -144,6 +142,14 @@ public final class WeatherSupply {
   /** The first day the archive may not have yet: the days before it are final there. */
   public LocalDate finalBefore() {
     return today().minusDays(settings.archiveAfterDays());
+  }
+
+  /**
+   * The first day a look for provisional days reads: {@link #FINALISE_LOOKBACK_DAYS} before {@link #finalBefore}
+   * for a live job, {@code null} (the whole history) for a backfill.
+   */
+  public LocalDate finaliseFrom(boolean wholeHistory) {
+    return wholeHistory ? null : finalBefore().minusDays(FINALISE_LOOKBACK_DAYS);
   }
 
   /** The provider's today (UTC), on this supply's clock. */

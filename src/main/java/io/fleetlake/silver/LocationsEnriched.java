@@ -248,11 +248,10 @@ public final class LocationsEnriched {
     // three disjoint reads, not one OR: Delta prunes partitions and skips files by a filter's conjuncts only, and
     // an OR mixing event_date with weather_status read every file of every day
     Dataset<Row> table = spark.read().format("delta").load(path);
-    java.time.LocalDate finalBefore = supply.finalBefore();
-    Column archived = col("event_date").lt(lit(java.sql.Date.valueOf(finalBefore)));
-    if (!wholeHistory) {
-      archived = archived.and(col("event_date").geq(lit(java.sql.Date.valueOf(
-          finalBefore.minusDays(WeatherSupply.FINALISE_LOOKBACK_DAYS)))));
+    Column archived = col("event_date").lt(lit(java.sql.Date.valueOf(supply.finalBefore())));
+    java.time.LocalDate from = supply.finaliseFrom(wholeHistory);
+    if (from != null) {
+      archived = archived.and(col("event_date").geq(lit(java.sql.Date.valueOf(from))));
     }
     Column provisional = col("weather_status").equalTo(lit(WeatherEnrichment.PROVISIONAL));
     Dataset<Row> before = table.filter(WeatherEnrichment.refillable())
