@@ -6,14 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** --name value options of a job, each read once; what is left over is an error. */
-final class Arguments {
+public final class Arguments {
   private final List<String> rest;
 
-  Arguments(List<String> args) {
+  public Arguments(List<String> args) {
     this.rest = new ArrayList<>(args);
   }
 
-  String text(String name, String fallback) {
+  public String text(String name, String fallback) {
     int i = rest.indexOf(name);
     if (i < 0) {
       return fallback;
@@ -26,11 +26,11 @@ final class Arguments {
     return value;
   }
 
-  boolean flag(String name) {
+  public boolean flag(String name) {
     return rest.remove(name);
   }
 
-  int intValue(String name, int fallback, int min) {
+  public int intValue(String name, int fallback, int min) {
     String value = text(name, null);
     if (value == null) {
       return fallback;
@@ -46,7 +46,7 @@ final class Arguments {
     throw new UsageException(name + " must be a whole number ≥ " + min + ", not '" + value + "'");
   }
 
-  double percent(String name, double fallback) {
+  public double percent(String name, double fallback) {
     String value = text(name, null);
     if (value == null) {
       return fallback;
@@ -62,7 +62,7 @@ final class Arguments {
     throw new UsageException(name + " must be a number ≥ 0, not '" + value + "'");
   }
 
-  LocalDate date(String name, LocalDate fallback) {
+  public LocalDate date(String name, LocalDate fallback) {
     String value = text(name, null);
     try {
       return value == null ? fallback : LocalDate.parse(value);
@@ -71,7 +71,7 @@ final class Arguments {
     }
   }
 
-  void refuseTheRest() {
+  public void refuseTheRest() {
     if (!rest.isEmpty()) {
       throw new UsageException("unknown arguments " + rest);
     }

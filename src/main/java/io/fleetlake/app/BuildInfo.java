@@ -10,11 +10,11 @@ import java.util.Properties;
  * its version and build time, the Spark, Scala, Delta and Hadoop versions it was compiled against, and whether
  * Delta is inside the jar or left to the cluster ({@code -Pemr-delta}).
  */
-record BuildInfo(String version, String builtAt, String spark, String scala, String delta, boolean deltaInJar,
+public record BuildInfo(String version, String builtAt, String spark, String scala, String delta, boolean deltaInJar,
     String hadoop) {
   private static final String RESOURCE = "/fleetlake-build.properties";
 
-  static BuildInfo current() {
+  public static BuildInfo current() {
     Properties p = new Properties();
     try (InputStream in = BuildInfo.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
@@ -30,7 +30,7 @@ record BuildInfo(String version, String builtAt, String spark, String scala, Str
   }
 
   /** The line {@code --version} prints. */
-  String line() {
+  public String line() {
     return "fleetlake " + version + " (built " + builtAt + ") for Spark " + spark + ", Scala " + scala + ", Delta "
         + delta + (deltaInJar ? " inside the jar" : " from the cluster (-Pemr-delta)") + ", Hadoop " + hadoop;
   }

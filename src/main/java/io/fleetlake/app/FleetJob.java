@@ -1,12 +1,27 @@
 package io.fleetlake.app;
 
+import io.fleetlake.bench.BenchJob;
+import io.fleetlake.bronze.IngestLocationsJob;
+import io.fleetlake.catalog.CatalogJob;
+import io.fleetlake.erase.EraseJob;
+import io.fleetlake.gold.GoldJob;
+import io.fleetlake.health.DoctorJob;
+import io.fleetlake.local.simulator.SimulateJob;
+import io.fleetlake.maintain.MaintainJob;
+import io.fleetlake.model.TrainModelJob;
+import io.fleetlake.pipeline.RunAllJob;
+import io.fleetlake.report.ReportJob;
+import io.fleetlake.silver.SilverDimensionsJob;
+import io.fleetlake.silver.SilverLocationsJob;
+import io.fleetlake.sources.PollSourcesJob;
+import io.fleetlake.sql.SqlJob;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** Every entry point of the jar: the jobs of the command line. */
-enum FleetJob {
+public enum FleetJob {
   INGEST_LOCATIONS(JobName.INGEST_LOCATIONS, "stream: Kafka fleet.locations → bronze/locations (+ quarantine, quality results)",
       IngestLocationsJob.USAGE, IngestLocationsJob::new),
   POLL_SOURCES(JobName.POLL_SOURCES, "stream, hourly: Postgres transport_units, unit_performance → bronze",
@@ -46,7 +61,7 @@ enum FleetJob {
     this.factory = factory;
   }
 
-  String jobName() {
+  public String jobName() {
     return name.command();
   }
 
@@ -58,11 +73,11 @@ enum FleetJob {
     return usage;
   }
 
-  Job create() {
+  public Job create() {
     return factory.get();
   }
 
-  static Optional<FleetJob> byName(String name) {
+  public static Optional<FleetJob> byName(String name) {
     return Arrays.stream(values()).filter(j -> j.jobName().equals(name)).findFirst();
   }
 

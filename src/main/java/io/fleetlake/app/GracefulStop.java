@@ -13,12 +13,12 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * the next start. Spark's own hooks run inside Hadoop's at {@code FileSystem.SHUTDOWN_HOOK_PRIORITY + 30};
  * this one runs before them.
  */
-final class GracefulStop {
+public final class GracefulStop {
   private static final int PRIORITY = FileSystem.SHUTDOWN_HOOK_PRIORITY + 40;
 
   private GracefulStop() {}
 
-  static void install(SparkSession spark, PrintStream out) {
+  public static void install(SparkSession spark, PrintStream out) {
     if (SparkSessions.isHosted(spark)) {
       return; // the application and its end are the host's
     }

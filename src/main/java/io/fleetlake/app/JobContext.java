@@ -13,16 +13,16 @@ import org.apache.spark.sql.streaming.Trigger;
  * @param args the job's own arguments
  * @param out results and progress for the user
  */
-record JobContext(String jobName, Settings settings, boolean availableNow, List<String> args, PrintStream out) {
+public record JobContext(String jobName, Settings settings, boolean availableNow, List<String> args, PrintStream out) {
   /** For jobs that take no arguments of their own. */
-  void refuseArguments() {
+  public void refuseArguments() {
     if (!args.isEmpty()) {
       throw new UsageException("unknown arguments " + args);
     }
   }
 
   /** AvailableNow with --available-now, else a micro-batch every {@code interval}. */
-  Trigger trigger(Duration interval) {
+  public Trigger trigger(Duration interval) {
     return availableNow ? Trigger.AvailableNow() : Trigger.ProcessingTime(interval.toMillis());
   }
 }

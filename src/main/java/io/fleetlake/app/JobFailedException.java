@@ -1,8 +1,8 @@
 package io.fleetlake.app;
 
 /** A job could not do its work for a reason the user can act on; the message says which. Exit code 1. */
-final class JobFailedException extends RuntimeException {
-  JobFailedException(String message) {
+public class JobFailedException extends RuntimeException {
+  public JobFailedException(String message) {
     super(message);
   }
 }

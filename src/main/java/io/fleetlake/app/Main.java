@@ -15,8 +15,6 @@ import org.slf4j.LoggerFactory;
  * argument or key).
  */
 public final class Main {
-  static final int OK = 0;
-  static final int FAILED = 1;
   static final int USAGE = 2;
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -36,7 +34,7 @@ public final class Main {
     io.fleetlake.config.CredentialSafeLogging.apply();
     int code = new Main(System.getenv(), System.out, System.err).run(args);
     // returning normally lets spark-submit report success in cluster mode too
-    if (code != OK) {
+    if (code != Job.OK) {
       System.exit(code);
     }
   }
@@ -51,12 +49,12 @@ public final class Main {
     }
     if (commandLine.version()) {
       out.println(BuildInfo.current().line());
-      return OK;
+      return Job.OK;
     }
     if (commandLine.job().isEmpty()) {
       if (commandLine.help()) {
         out.println(usage());
-        return OK;
+        return Job.OK;
       }
       return usageError("no job given");
     }
@@ -68,7 +66,7 @@ public final class Main {
     }
     if (commandLine.help()) {
       out.println(job.jobName() + ": " + job.summary() + (job.usage().isEmpty() ? "" : "\n\n" + job.usage()));
-      return OK;
+      return Job.OK;
     }
     Settings settings;
     try {
@@ -82,7 +80,7 @@ public final class Main {
     }
     if (commandLine.printConfig()) {
       out.print(settings.render());
-      return OK;
+      return Job.OK;
     }
     try {
       return job.create().run(new JobContext(name, settings, commandLine.availableNow(), commandLine.jobArgs(), out));
@@ -94,14 +92,11 @@ public final class Main {
       return USAGE;
     } catch (JobFailedException e) {
       err.println("fleetlake " + name + ": " + e.getMessage());
-      return FAILED;
-    } catch (SqlJob.StatementException e) {
-      err.println("fleetlake sql: " + e.getMessage());
-      return FAILED;
+      return Job.FAILED;
     } catch (Exception e) {
       LOG.error("job {} failed", name, e);
       err.println("fleetlake: job '" + name + "' failed: " + e);
-      return FAILED;
+      return Job.FAILED;
     }
   }
 

@@ -9,14 +9,14 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 
 /** Files a job writes for people (dashboard, DDL): local, or anywhere Hadoop reaches (s3a://…). */
-final class OutputFiles {
+public final class OutputFiles {
   private OutputFiles() {}
 
   /**
    * Refuses, before any work, a local path that nobody would find: a driver in YARN's cluster mode (an EMR step)
    * runs in a container whose folder is deleted when it ends.
    */
-  static void requireReachable(SparkSession spark, String output, String option) {
+  public static void requireReachable(SparkSession spark, String output, String option) {
     String problem = problem(output, spark.sparkContext().getConf().get("spark.master", ""),
         spark.sparkContext().getConf().get("spark.submit.deployMode", "client"));
     if (problem != null) {
@@ -39,7 +39,7 @@ final class OutputFiles {
   }
 
   /** A path with a scheme goes through Hadoop (s3a, hdfs); anything else is a local file. Returns where it went. */
-  static String write(SparkSession spark, String output, byte[] content) throws IOException {
+  public static String write(SparkSession spark, String output, byte[] content) throws IOException {
     URI uri = URI.create(output.replace(" ", "%20"));
     if (uri.getScheme() == null || uri.getScheme().length() == 1) {
       Path file = Path.of(output).toAbsolutePath();

@@ -1,6 +1,8 @@
 package io.fleetlake.app;
 
 import io.fleetlake.config.Settings;
+import io.fleetlake.health.CheckResult;
+import io.fleetlake.health.EndpointChecks;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +23,7 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
  * S3A retries for minutes inside the batch before it fails the query, and Spark prints no progress until the
  * batch ends. Once such a batch ends, that is said too.
  */
-final class StallWatch implements AutoCloseable {
+public final class StallWatch implements AutoCloseable {
   private record Running(long sinceMs, long lastNoticeMs) {}
 
   private final SparkSession spark;
@@ -45,7 +47,7 @@ final class StallWatch implements AutoCloseable {
   }
 
   /** Looks at every active query of the session a few times per notice interval until closed. */
-  static StallWatch start(SparkSession spark, Settings settings, PrintStream out) {
+  public static StallWatch start(SparkSession spark, Settings settings, PrintStream out) {
     StallWatch watch = new StallWatch(spark, settings, out);
     long every = Math.max(1_000, Math.min(15_000, watch.noticeAfterMs / 3));
     watch.timer.scheduleWithFixedDelay(watch::look, every, every, TimeUnit.MILLISECONDS);
@@ -86,8 +88,8 @@ final class StallWatch implements AutoCloseable {
       if (!stalled.isEmpty()) {
         // not the weather API: a check is a request the provider weighs, outside the application's budget (a
         // batch that waits for that budget says so itself)
-        List<CheckResult> checks = List.of(DoctorJob.checkLake(settings), DoctorJob.checkKafka(settings.kafka()),
-            DoctorJob.checkPostgres(settings.postgres()));
+        List<CheckResult> checks = List.of(EndpointChecks.lake(settings), EndpointChecks.kafka(settings.kafka()),
+            EndpointChecks.postgres(settings.postgres()));
         List<CheckResult> failing = checks.stream().filter(c -> !c.ok()).toList();
         for (String line : stalled) {
           out.println(line);

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * not on the listener bus. The table has one writer like every table: the application holding its lease (run-all,
  * or the first streaming job started on its own); another job's progress goes to its log only, and it says so.
  */
-final class StreamProgressLog extends StreamingQueryListener implements AutoCloseable {
+public final class StreamProgressLog extends StreamingQueryListener implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Duration FLUSH_EVERY = Duration.ofMinutes(1);
   /** Rows held while the lake cannot be written (S3 down): a day of five queries at one batch a minute. */
@@ -79,7 +79,7 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
   }
 
   /** Listens to the application's queries from now on; writes the table if its lease can be had. */
-  static StreamProgressLog start(SparkSession spark, JobContext context) {
+  public static StreamProgressLog start(SparkSession spark, JobContext context) {
     TableLease lease = null;
     try {
       lease = TableLease.acquire(spark.sparkContext().hadoopConfiguration(), context.settings().lake().root(),
@@ -135,7 +135,7 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
    * end. (Spark's own metric, maxOffsetsBehindLatest, is the one partition furthest behind: with three partitions,
    * a third of it.) Null for a source that is not Kafka's, or whose offsets do not read as Kafka's.
    */
-  static Long kafkaRecordsBehind(SourceProgress source) {
+  public static Long kafkaRecordsBehind(SourceProgress source) {
     if (!source.metrics().containsKey("maxOffsetsBehindLatest") || source.latestOffset() == null) {
       return null;
     }
@@ -216,7 +216,7 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
   }
 
   /** Whether this application writes the table (holds its lease): then it maintains it too. */
-  boolean writes() {
+  public boolean writes() {
     return flusher != null && !lost();
   }
 
@@ -225,7 +225,7 @@ final class StreamProgressLog extends StreamingQueryListener implements AutoClos
   }
 
   /** Appends what is held; rows stay held when the lake cannot be written, for the next try. */
-  void flush() throws Exception {
+  public void flush() throws Exception {
     List<Row> rows = new ArrayList<>();
     for (Row row = held.poll(); row != null; row = held.poll()) {
       rows.add(row);

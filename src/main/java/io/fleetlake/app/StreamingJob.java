@@ -1,8 +1,6 @@
 package io.fleetlake.app;
 
 import io.fleetlake.config.Settings;
-import io.fleetlake.lake.SparkSessions;
-import io.fleetlake.lake.TableLease;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -11,7 +9,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * A job made of streaming queries. On its own it gets a Spark application of its own; {@code run-all} starts
  * the queries of every such job in one application.
  */
-interface StreamingJob extends Job {
+public interface StreamingJob extends Job {
   /**
    * Starts the job's queries (with {@code context.trigger(…)}) and returns them; work a job does at once (a
    * poll, a backfill) is done before it returns. A job that cannot start throws {@link JobFailedException}.
@@ -34,11 +32,7 @@ interface StreamingJob extends Job {
 
   @Override
   default int run(JobContext context) throws Exception {
-    SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
-    try (TableLease lease = WriterLease.take(spark, context, writtenTables(context.settings()));
-         StallWatch watch = StallWatch.start(spark, context.settings(), context.out());
-         StreamProgressLog progress = StreamProgressLog.start(spark, context)) {
-      GracefulStop.install(spark, context.out());
+    return StreamingSession.run(context, writtenTables(context.settings()), (spark, lease, progress) -> {
       for (StreamingQuery query : start(spark, context)) {
         query.awaitTermination();
       }
@@ -46,9 +40,7 @@ interface StreamingJob extends Job {
       WriterLease.checkKept(lease);
       // progress lines travel on Spark's listener bus: let the last one out before exiting
       spark.sparkContext().listenerBus().waitUntilEmpty();
-      return Main.OK;
-    } finally {
-      SparkSessions.release(spark);
-    }
+      return Job.OK;
+    });
   }
 }

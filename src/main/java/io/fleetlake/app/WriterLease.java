@@ -7,7 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /** A job's lease on the tables it writes: taken before it writes anything, released when it ends. */
-final class WriterLease {
+public final class WriterLease {
   private WriterLease() {}
 
   /**
@@ -15,7 +15,7 @@ final class WriterLease {
    * holds one of them. Should another writer take a table over later (this driver was presumed dead), every
    * streaming query of the application is stopped, and the job must then fail: see {@link #checkKept}.
    */
-  static TableLease take(SparkSession spark, JobContext context, List<String> tables) {
+  public static TableLease take(SparkSession spark, JobContext context, List<String> tables) {
     try {
       return TableLease.acquire(spark.sparkContext().hadoopConfiguration(), context.settings().lake().root(),
           tables, context.jobName(), context.settings().lake().leaseTtl(), Clock.systemUTC(), loss -> {
@@ -35,7 +35,7 @@ final class WriterLease {
   }
 
   /** Fails the job if another writer took one of its tables over while it ran. */
-  static void checkKept(TableLease lease) {
+  public static void checkKept(TableLease lease) {
     if (lease.lost()) {
       throw new JobFailedException("another writer took over a table of this job (see above): stopped");
     }

@@ -24,6 +24,11 @@ import java.util.Set;
 public record PollSettings(List<PolledTable> tables, Duration overlap, int fetchSize, int snapshotPartitions,
                            ZoneId sourceTimeZone, Duration futureCursorMargin, Duration reconcileInterval) {
 
+  /** The bronze tables poll-sources writes: their names under bronze/. */
+  public List<String> bronzeTables() {
+    return tables.stream().map(PolledTable::bronzeTable).toList();
+  }
+
   /**
    * One source table.
    *

@@ -1,5 +1,9 @@
-package io.fleetlake.app;
+package io.fleetlake.sql;
 
+import io.fleetlake.app.Job;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.UsageException;
 import io.fleetlake.enrich.WeatherEnrichment;
 import io.fleetlake.enrich.WeatherHourlyTable;
 import io.fleetlake.lake.FleetTable;
@@ -15,8 +19,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
 import org.apache.spark.sql.catalyst.plans.logical.InsertIntoDir;
 import org.apache.spark.sql.catalyst.plans.logical.InsertIntoStatement;
-import org.apache.spark.sql.execution.CommandExecutionMode;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.execution.CommandExecutionMode;
 import org.apache.spark.sql.functions;
 import scala.Option;
 
@@ -34,8 +38,8 @@ import scala.Option;
  * (3 rows)
  * </pre>
  */
-final class SqlJob implements Job {
-  static final String USAGE = """
+public final class SqlJob implements Job {
+  public static final String USAGE = """
       Usage: sql "<statement>" [--format table|csv|json] [--max-rows N] [--allow-writes]
         Tables: bronze.<name>, silver.<name>, gold.<name>, quality.<name> (the folder _quality); SHOW TABLES IN bronze lists them.
         weather_at(lat, lon, ts) gives the weather there and then (a struct): from silver/weather_hourly where it
@@ -62,7 +66,7 @@ final class SqlJob implements Job {
       Dataset<Row> result = spark.sql(request.statement());
       context.out().print(render(result, request.format(), request.maxRows()));
       context.out().flush();
-      return Main.OK;
+      return Job.OK;
     } catch (Exception e) {
       if (e instanceof AnalysisException analysis) {
         // the user's SQL is wrong, not the job: say what Spark said, without a stack trace
@@ -101,7 +105,7 @@ final class SqlJob implements Job {
   enum Format { TABLE, CSV, JSON }
 
   /** The statement cannot run as written (unknown table, syntax); exit 1 with Spark's message. */
-  static final class StatementException extends RuntimeException {
+  static final class StatementException extends JobFailedException {
     StatementException(String message) {
       super(message);
     }

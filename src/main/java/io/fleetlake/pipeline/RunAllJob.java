@@ -1,20 +1,28 @@
-package io.fleetlake.app;
+package io.fleetlake.pipeline;
 
 import io.delta.tables.DeltaTable;
-import io.fleetlake.config.MaintainSettings;
+import io.fleetlake.app.FleetJob;
+import io.fleetlake.app.Job;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.StreamProgressLog;
+import io.fleetlake.app.StreamingJob;
+import io.fleetlake.app.StreamingSession;
+import io.fleetlake.app.WriterLease;
 import io.fleetlake.config.MaintainSettings.MaintainedTable;
+import io.fleetlake.config.MaintainSettings;
 import io.fleetlake.config.Settings;
 import io.fleetlake.erase.ErasureQueue;
 import io.fleetlake.erase.ErasureRequest;
 import io.fleetlake.erase.UnitErasure;
+import io.fleetlake.gold.GoldJob;
 import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.LakeWriteLock;
-import java.time.Clock;
 import io.fleetlake.lake.TableLease;
-import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.maintain.LakeMaintenance;
 import io.fleetlake.maintain.TableMaintenance;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +45,8 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
  * stops them all and makes run-all exit 1. While they run,
  * run-all is also the lake's maintainer: a second driver's OPTIMIZE would break S3's one-writer-per-table rule.
  */
-final class RunAllJob implements Job {
-  static final String USAGE = """
+public final class RunAllJob implements Job {
+  public static final String USAGE = """
       Usage: run-all [--available-now] [--config FILE]
         Runs ingest-locations, poll-sources, silver-dimensions, silver-locations and gold in one Spark
         application: catches up stage by stage, then (without --available-now) keeps every query running and,
@@ -55,107 +63,105 @@ final class RunAllJob implements Job {
   @Override
   public int run(JobContext context) throws Exception {
     context.refuseArguments();
-    SparkSession spark = SparkSessions.create(context.settings(), context.jobName());
     List<String> written = new ArrayList<>(STAGES.stream().flatMap(List::stream)
         .flatMap(job -> ((StreamingJob) job.create()).writtenTables(context.settings()).stream()).toList());
     written.addAll(List.of(FleetTable.ERASURES.id(), FleetTable.ERASED_OFFSETS.id())); // run-all carries out erasures
-    try (TableLease lease = WriterLease.take(spark, context, written);
-         StallWatch watch = StallWatch.start(spark, context.settings(), context.out());
-         StreamProgressLog progress = StreamProgressLog.start(spark, context)) {
-      GracefulStop.install(spark, context.out());
-      List<String> failed = new ArrayList<>();
-      for (List<FleetJob> stage : STAGES) {
-        List<StreamingQuery> queries = new ArrayList<>();
-        for (FleetJob job : stage) {
-          List<String> missing = missingTables(spark, context, job);
-          if (!missing.isEmpty()) {
-            context.out().println("run-all: " + job.jobName() + " waits for " + String.join(", ", missing)
-                + " (written by an earlier stage once it has something)");
-            continue;
-          }
-          context.out().println("run-all: catching up: " + job.jobName());
-          try {
-            queries.addAll(start(spark, context, job, true));
-          } catch (JobFailedException e) {
-            // a source that is down holds back its own query only; the next round (or poll) tries again
-            context.out().println("run-all: " + job.jobName() + " could not catch up: " + e.getMessage());
-            failed.add(job.jobName());
-          }
+    return StreamingSession.run(context, written, (spark, lease, progress) -> runStages(spark, context, lease, progress));
+  }
+
+  /** Catches up stage by stage; then, without --available-now, keeps every query running until stopped. */
+  private static int runStages(SparkSession spark, JobContext context, TableLease lease, StreamProgressLog progress)
+      throws Exception {
+    List<String> failed = new ArrayList<>();
+    for (List<FleetJob> stage : STAGES) {
+      List<StreamingQuery> queries = new ArrayList<>();
+      for (FleetJob job : stage) {
+        List<String> missing = missingTables(spark, context, job);
+        if (!missing.isEmpty()) {
+          context.out().println("run-all: " + job.jobName() + " waits for " + String.join(", ", missing)
+              + " (written by an earlier stage once it has something)");
+          continue;
         }
-        for (StreamingQuery query : queries) {
-          try {
-            query.awaitTermination();
-          } catch (StreamingQueryException e) {
-            // a source that fails mid catch-up (Kafka gone) holds back its own stage only
-            context.out().println("run-all: " + query.name() + " could not catch up: " + e.getMessage());
-            failed.add(query.name());
-          }
+        context.out().println("run-all: catching up: " + job.jobName());
+        try {
+          queries.addAll(start(spark, context, job, true));
+        } catch (JobFailedException e) {
+          // a source that is down holds back its own query only; the next round (or poll) tries again
+          context.out().println("run-all: " + job.jobName() + " could not catch up: " + e.getMessage());
+          failed.add(job.jobName());
         }
       }
-      if (context.availableNow()) {
-        spark.sparkContext().listenerBus().waitUntilEmpty();
-        if (!failed.isEmpty()) {
-          throw new JobFailedException("every other stage caught up, but not " + String.join(", ", failed) + " (see above)");
-        }
-        context.out().println("run-all: every stage caught up");
-        return Main.OK;
-      }
-      List<StreamingQuery> running = new java.util.concurrent.CopyOnWriteArrayList<>();
-      Map<String, FleetJob> jobOfQuery = new java.util.concurrent.ConcurrentHashMap<>();
-      List<FleetJob> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
-      for (List<FleetJob> stage : STAGES) {
-        for (FleetJob job : stage) {
-          if (!missingTables(spark, context, job).isEmpty()) {
-            waiting.add(job);
-            continue;
-          }
-          try {
-            for (StreamingQuery query : start(spark, context, job, false)) {
-              running.add(query);
-              jobOfQuery.put(query.id().toString(), job);
-            }
-          } catch (JobFailedException e) {
-            context.out().println("run-all: " + job.jobName() + " could not start, trying again: " + e.getMessage());
-            waiting.add(job);
-          }
+      for (StreamingQuery query : queries) {
+        try {
+          query.awaitTermination();
+        } catch (StreamingQueryException e) {
+          // a source that fails mid catch-up (Kafka gone) holds back its own stage only
+          context.out().println("run-all: " + query.name() + " could not catch up: " + e.getMessage());
+          failed.add(query.name());
         }
       }
-      context.out().println("run-all: " + running.size() + " queries running until stopped: "
-          + running.stream().map(StreamingQuery::name).toList()
-          + (waiting.isEmpty() ? "" : "; waiting for their tables: " + waiting.stream().map(FleetJob::jobName).toList()));
-      context.out().flush();
-      // the catch-up queries have terminated: without this, awaitAnyTermination would return at once
-      spark.streams().resetTerminated();
-      ScheduledExecutorService starter = startWhenReady(spark, context, waiting, running, jobOfQuery);
-      eraseWhenAsked(spark, context, starter);
-      ScheduledExecutorService maintainer = maintainEvery(spark, context, progress);
-      Map<FleetJob, List<Instant>> failures = new HashMap<>();
-      try {
-        while (true) {
-          try {
-            spark.streams().awaitAnyTermination();
-            WriterLease.checkKept(lease);
-            StreamingQuery stopped = running.stream().filter(q -> !q.isActive()).findFirst().orElse(null);
-            context.out().println("run-all: query " + (stopped == null ? "?" : stopped.name()) + " stopped; stopping the others");
-            break;
-          } catch (StreamingQueryException e) {
-            WriterLease.checkKept(lease);
-            if (!restartFailedJobs(spark, context, running, jobOfQuery, waiting, failures, e)) {
-              return Main.FAILED;
-            }
-          }
-        }
-      } finally {
-        starter.shutdownNow();
-        maintainer.shutdownNow();
-        for (StreamingQuery query : running) {
-          query.stop();
-        }
-      }
-      return Main.OK;
-    } finally {
-      SparkSessions.release(spark);
     }
+    if (context.availableNow()) {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      if (!failed.isEmpty()) {
+        throw new JobFailedException("every other stage caught up, but not " + String.join(", ", failed) + " (see above)");
+      }
+      context.out().println("run-all: every stage caught up");
+      return Job.OK;
+    }
+    List<StreamingQuery> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Map<String, FleetJob> jobOfQuery = new java.util.concurrent.ConcurrentHashMap<>();
+    List<FleetJob> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (List<FleetJob> stage : STAGES) {
+      for (FleetJob job : stage) {
+        if (!missingTables(spark, context, job).isEmpty()) {
+          waiting.add(job);
+          continue;
+        }
+        try {
+          for (StreamingQuery query : start(spark, context, job, false)) {
+            running.add(query);
+            jobOfQuery.put(query.id().toString(), job);
+          }
+        } catch (JobFailedException e) {
+          context.out().println("run-all: " + job.jobName() + " could not start, trying again: " + e.getMessage());
+          waiting.add(job);
+        }
+      }
+    }
+    context.out().println("run-all: " + running.size() + " queries running until stopped: "
+        + running.stream().map(StreamingQuery::name).toList()
+        + (waiting.isEmpty() ? "" : "; waiting for their tables: " + waiting.stream().map(FleetJob::jobName).toList()));
+    context.out().flush();
+    // the catch-up queries have terminated: without this, awaitAnyTermination would return at once
+    spark.streams().resetTerminated();
+    ScheduledExecutorService starter = startWhenReady(spark, context, waiting, running, jobOfQuery);
+    eraseWhenAsked(spark, context, starter);
+    ScheduledExecutorService maintainer = maintainEvery(spark, context, progress);
+    Map<FleetJob, List<Instant>> failures = new HashMap<>();
+    try {
+      while (true) {
+        try {
+          spark.streams().awaitAnyTermination();
+          WriterLease.checkKept(lease);
+          StreamingQuery stopped = running.stream().filter(q -> !q.isActive()).findFirst().orElse(null);
+          context.out().println("run-all: query " + (stopped == null ? "?" : stopped.name()) + " stopped; stopping the others");
+          break;
+        } catch (StreamingQueryException e) {
+          WriterLease.checkKept(lease);
+          if (!restartFailedJobs(spark, context, running, jobOfQuery, waiting, failures, e)) {
+            return Job.FAILED;
+          }
+        }
+      }
+    } finally {
+      starter.shutdownNow();
+      maintainer.shutdownNow();
+      for (StreamingQuery query : running) {
+        query.stop();
+      }
+    }
+    return Job.OK;
   }
 
   /**
@@ -317,7 +323,7 @@ final class RunAllJob implements Job {
   private static void eraseWhenAsked(SparkSession spark, JobContext context, ScheduledExecutorService executor) {
     Settings settings = context.settings();
     ErasureQueue queue = new ErasureQueue(settings.lake(), spark.sparkContext().hadoopConfiguration());
-    UnitErasure erasure = new UnitErasure(spark, settings.lake(), EraseJob.polledTables(settings), settings.gold());
+    UnitErasure erasure = new UnitErasure(spark, settings.lake(), settings.poll().bronzeTables(), settings.gold());
     long every = settings.streaming().tableCheckInterval().toMillis();
     executor.scheduleWithFixedDelay(() -> {
       try {

@@ -1,10 +1,10 @@
-package io.fleetlake.app;
+package io.fleetlake.health;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.fleetlake.app.BuildInfo;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RuntimeVersionsTest {
   private static final BuildInfo FAT_JAR = new BuildInfo("0.1.0", "2026-12-01T05:00:00Z", "3.5.6", "2.12.18", "3.3.2",

@@ -1,4 +1,4 @@
-package io.fleetlake.app;
+package io.fleetlake.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

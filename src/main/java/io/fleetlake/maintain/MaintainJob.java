@@ -1,5 +1,11 @@
-package io.fleetlake.app;
+package io.fleetlake.maintain;
 
+import io.fleetlake.app.Arguments;
+import io.fleetlake.app.Job;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.UsageException;
+import io.fleetlake.app.WriterLease;
 import io.fleetlake.config.MaintainSettings.MaintainedTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.SparkSessions;
@@ -17,8 +23,8 @@ import org.apache.spark.sql.SparkSession;
  * maintain bronze/locations: 14 files, 1.9 MB → 2 files, 1.6 MB; Z-ordered by unit_id; VACUUM 7 days: 0 files deleted; manifest; 6.1 s
  * </pre>
  */
-final class MaintainJob implements Job {
-  static final String USAGE = """
+public final class MaintainJob implements Job {
+  public static final String USAGE = """
       Usage: maintain [--table LAYER/NAME] [--vacuum-retention-hours N] [--force-retention] [--no-vacuum] [--config FILE]
         For each table of fleetlake.maintain.tables (or only --table): OPTIMIZE (Z-ordered by its zorder-by
         columns, else compaction), VACUUM with fleetlake.maintain.vacuum-retention (or --vacuum-retention-hours),
@@ -51,7 +57,7 @@ final class MaintainJob implements Job {
       try (TableLease lease = WriterLease.take(spark, context, present.stream().map(MaintainedTable::id).toList())) {
         maintainAll(maintenance, present, retention, force);
       }
-      return Main.OK;
+      return Job.OK;
     } finally {
       SparkSessions.release(spark);
     }

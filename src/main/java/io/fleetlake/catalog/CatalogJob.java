@@ -1,10 +1,15 @@
-package io.fleetlake.app;
+package io.fleetlake.catalog;
 
+import io.fleetlake.app.Arguments;
+import io.fleetlake.app.Job;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.OutputFiles;
 import io.fleetlake.catalog.AthenaDdl;
 import io.fleetlake.catalog.LakeTable;
-import io.fleetlake.catalog.MetastoreRegistration;
 import io.fleetlake.catalog.MetastoreRegistration.Outcome;
 import io.fleetlake.catalog.MetastoreRegistration.Registration;
+import io.fleetlake.catalog.MetastoreRegistration;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.SparkSessions;
 import java.io.PrintStream;
@@ -20,8 +25,8 @@ import org.apache.spark.sql.SparkSession;
  * catalog gold.fleet_daily: registered → s3a://fleet-lake/lake/gold/fleet_daily (6 rows)
  * </pre>
  */
-final class CatalogJob implements Job {
-  static final String USAGE = """
+public final class CatalogJob implements Job {
+  public static final String USAGE = """
       Usage: catalog [--athena-ddl FILE] [--config FILE]
         Registers every Delta table under the lake root in the session's metastore as bronze.*, silver.*, gold.*,
         quality.* (CREATE TABLE … USING DELTA LOCATION; with conf/emr.conf that metastore is the Glue Data
@@ -72,7 +77,7 @@ final class CatalogJob implements Job {
       if (elsewhere > 0) {
         throw new JobFailedException(elsewhere + " table(s) registered at another location; see above");
       }
-      return Main.OK;
+      return Job.OK;
     } finally {
       SparkSessions.release(spark);
     }

@@ -1,12 +1,17 @@
-package io.fleetlake.app;
+package io.fleetlake.model;
 
+import io.fleetlake.app.Arguments;
+import io.fleetlake.app.Job;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.WriterLease;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.lake.TableLease;
-import java.util.List;
 import io.fleetlake.model.FuelModel;
 import java.io.PrintStream;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -20,8 +25,8 @@ import org.apache.spark.sql.SparkSession;
  *   baseline    1,804.5    4,210.7    0.4012   (mean fuel of the unit's type)
  * </pre>
  */
-final class TrainModelJob implements Job {
-  static final String USAGE = """
+public final class TrainModelJob implements Job {
+  public static final String USAGE = """
       Usage: train-model [--test-days N] [--config FILE]
         Trains the baseline fuel model on gold/resource_usage_features: the latest N days (default
         fleetlake.model.test-days) are held out for testing. Writes the model under <lake.root>/models/,
@@ -51,7 +56,7 @@ final class TrainModelJob implements Job {
       out.printf("  %-10s %,12.1f %,12.1f %9.4f   (mean fuel of the unit's type)%n", "baseline", m.baselineMae(),
           m.baselineRmse(), m.baselineR2());
       out.printf("  the model's MAE is %.1f %% of the baseline's; saved to %s%n", 100 * m.mae() / m.baselineMae(), m.modelPath());
-      return Main.OK;
+      return Job.OK;
     } finally {
       SparkSessions.release(spark);
     }

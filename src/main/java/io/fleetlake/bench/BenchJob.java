@@ -1,22 +1,34 @@
-package io.fleetlake.app;
-
-import static org.apache.spark.sql.functions.col;
+package io.fleetlake.bench;
 
 import io.delta.tables.DeltaTable;
+import io.fleetlake.app.Arguments;
+import io.fleetlake.app.FleetJob;
+import io.fleetlake.app.GracefulStop;
+import io.fleetlake.app.Job;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.StreamingJob;
+import io.fleetlake.app.UsageException;
 import io.fleetlake.bench.BenchEnvironment;
-import io.fleetlake.bench.BenchReport;
 import io.fleetlake.bench.BenchReport.Goal;
+import io.fleetlake.bench.BenchReport;
 import io.fleetlake.bench.FilesRead;
 import io.fleetlake.bench.WeatherServerStats;
+import io.fleetlake.bronze.IngestLocationsJob;
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.Settings;
-import io.fleetlake.enrich.WeatherSupply;
 import io.fleetlake.enrich.WeatherCell;
+import io.fleetlake.enrich.WeatherSupply;
+import io.fleetlake.gold.GoldJob;
 import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.local.simulator.FleetSimulator;
 import io.fleetlake.local.simulator.Simulation;
+import io.fleetlake.silver.SilverDimensionsJob;
+import io.fleetlake.silver.SilverLocationsJob;
 import io.fleetlake.sources.KafkaLocations;
+import io.fleetlake.sources.PollSourcesJob;
 import io.fleetlake.sources.TablePoller;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -43,14 +55,15 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.Trigger;
+import static org.apache.spark.sql.functions.col;
 
 /**
  * The performance ratios P1–P9, each measured within one run on this machine: a raw Kafka → Parquet
  * copy of the same records is the ceiling every throughput is divided by, so a slow or busy machine moves the
  * numerator and the denominator together.
  */
-final class BenchJob implements Job {
-  static final String USAGE = """
+public final class BenchJob implements Job {
+  public static final String USAGE = """
       Usage: bench [--units 60] [--days 2] [--scale 1,4,16] [--trigger-seconds S] [--follow-seconds 240]
                    [--speedup 60] [--backfill-days 14] [--p9-days 30] [--p9-batches 6] [--p9-only]
                    [--out target/bench/result.json] [--keep] [--config FILE]
@@ -235,7 +248,7 @@ final class BenchJob implements Job {
       report.write(output);
       out.println("bench: every figure in " + output.toAbsolutePath() + " (" + Duration.between(started, Instant.now()).toSeconds() + " s)");
       out.flush();
-      return Main.OK;
+      return Job.OK;
     } finally {
       SparkSessions.release(spark);
     }

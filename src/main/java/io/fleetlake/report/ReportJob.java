@@ -1,5 +1,10 @@
-package io.fleetlake.app;
+package io.fleetlake.report;
 
+import io.fleetlake.app.Arguments;
+import io.fleetlake.app.Job;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.OutputFiles;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.report.Dashboard;
@@ -13,8 +18,8 @@ import org.apache.spark.sql.SparkSession;
  * report: 6 charts → target/fleetlake-dashboard.html (41 KB)
  * </pre>
  */
-final class ReportJob implements Job {
-  static final String USAGE = """
+public final class ReportJob implements Job {
+  public static final String USAGE = """
       Usage: report [--output FILE] [--config FILE]
         Renders gold/fleet_daily, gold/unit_activity_hourly, gold/resource_usage_features, the model's metrics
         and predictions, the quarantine and _quality/results into one HTML file that opens offline. --output (default
@@ -40,7 +45,7 @@ final class ReportJob implements Job {
       String written = OutputFiles.write(spark, output, html);
       context.out().printf("report: %d charts → %s (%,d KB)%s%n", page.charts(), written, (html.length + 1023) / 1024,
           page.missing().isEmpty() ? "" : "; not there yet: " + String.join(", ", page.missing()));
-      return Main.OK;
+      return Job.OK;
     } finally {
       SparkSessions.release(spark);
     }

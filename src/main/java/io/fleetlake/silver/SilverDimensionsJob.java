@@ -1,9 +1,12 @@
-package io.fleetlake.app;
+package io.fleetlake.silver;
 
 import io.delta.tables.DeltaTable;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.StreamingJob;
+import io.fleetlake.app.StreamingSession;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.FleetTable;
-import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.silver.SilverDimensions;
 import java.io.PrintStream;
 import java.util.List;
@@ -22,8 +25,8 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * silver-dimensions: batch 0 of unit_performance: 120 bronze rows merged
  * </pre>
  */
-final class SilverDimensionsJob implements StreamingJob {
-  static final String USAGE = """
+public final class SilverDimensionsJob implements StreamingJob {
+  public static final String USAGE = """
       Usage: silver-dimensions [--available-now] [--config FILE]
         Streams bronze/transport_units into silver/dim_transport_units (one row per version: valid_from,
         valid_to, is_current, version, version_key) and bronze/unit_performance into silver/unit_performance
@@ -79,13 +82,9 @@ final class SilverDimensionsJob implements StreamingJob {
     // the query's name and checkpoint folder are the silver table's name: in users' lakes, never to change
     String query = silver.tableName();
     // a DELETE or UPDATE in bronze (an erasure, an operator's fix) is not a new row version: the stream reads on
-    return spark.readStream().format("delta").option("skipChangeCommits", "true")
-        .load(bronze.path(settings.lake()))
-        .writeStream()
-        .queryName("silver-dimensions-" + query)
-        .option("checkpointLocation", settings.lake().checkpoint("silver-dimensions", query))
-        .foreachBatch(LakeWriteLock.batches(writer))
-        .trigger(context.trigger(settings.streaming().tableCheckInterval()))
-        .start();
+    return StreamingSession.start(spark.readStream().format("delta").option("skipChangeCommits", "true")
+            .load(bronze.path(settings.lake())),
+        "silver-dimensions-" + query, settings.lake().checkpoint("silver-dimensions", query),
+        context.trigger(settings.streaming().tableCheckInterval()), writer);
   }
 }

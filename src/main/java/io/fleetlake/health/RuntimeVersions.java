@@ -1,5 +1,6 @@
-package io.fleetlake.app;
+package io.fleetlake.health;
 
+import io.fleetlake.app.BuildInfo;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.ArrayList;

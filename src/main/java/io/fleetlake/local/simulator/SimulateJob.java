@@ -1,5 +1,8 @@
-package io.fleetlake.app;
+package io.fleetlake.local.simulator;
 
+import io.fleetlake.app.Arguments;
+import io.fleetlake.app.Job;
+import io.fleetlake.app.JobContext;
 import io.fleetlake.local.simulator.FleetSimulator;
 import io.fleetlake.local.simulator.Simulation;
 import java.nio.file.Path;
@@ -18,8 +21,8 @@ import java.time.ZoneOffset;
  * manifest: /work/fleetlake/simulation-manifest.json
  * </pre>
  */
-final class SimulateJob implements Job {
-  static final String USAGE = """
+public final class SimulateJob implements Job {
+  public static final String USAGE = """
       Usage: simulate [--units 60] [--days 2] [--seed 42] [--start YYYY-MM-DD] [--duplicates 1] [--late 1]
                       [--malformed 1] [--odd 0.5] [--manifest simulation-manifest.json]
                       [--follow [--speedup 60] [--follow-minutes M]]
@@ -47,6 +50,6 @@ final class SimulateJob implements Job {
     }
     args.refuseTheRest();
     new FleetSimulator(context.settings().kafka(), context.settings().postgres(), context.out()).run(options, manifest, follow);
-    return Main.OK;
+    return Job.OK;
   }
 }

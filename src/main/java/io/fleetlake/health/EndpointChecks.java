@@ -1,13 +1,9 @@
-package io.fleetlake.app;
+package io.fleetlake.health;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlake.config.KafkaSettings;
-import io.fleetlake.config.PollSettings;
 import io.fleetlake.config.PostgresSettings;
-import io.fleetlake.lake.Layer;
-import io.fleetlake.maintain.TableMaintenance;
-import io.fleetlake.sources.PollLag;
 import io.fleetlake.config.Settings;
 import io.fleetlake.config.WeatherSettings;
 import io.fleetlake.lake.SparkSessions;
@@ -28,7 +24,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -40,51 +35,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
 /**
- * Checks every configured endpoint and prints one line per server: reachable, credentials accepted, the
- * bucket, topic and tables there. The first thing to run when something is wrong. No SparkSession: it
- * answers in seconds, and within ~10 s per unreachable server.
- *
- * <pre>
- * info  runtime   Spark 3.5.3, Scala 2.12.18, Delta 3.3.3 (from …/fleetlake.jar), Hadoop 3.3.4, Java 17.0.13; the jar: fleetlake 0.1.0 (built …) for …
- * OK    s3        http://127.0.0.1:9000                     bucket fleet-lake: credentials accepted; lake root s3a://fleet-lake/lake not written yet
- * OK    kafka     127.0.0.1:9092                            1 broker; topic fleet.locations: 3 partitions
- * FAIL  postgres  jdbc:postgresql://127.0.0.1:5432/fleet    password authentication failed for user "fleet" (password from environment variable FLEETLAKE_POSTGRES_PASSWORD)
- * OK    weather   http://127.0.0.1:8089                     /v1/forecast answered 24 hours at 52.52,13.41
- * 3 of 4 checks passed
- * </pre>
+ * One check per configured endpoint: reachable, credentials accepted, the bucket, topic and tables there. Each
+ * answers within ~10 s when its server is unreachable. Used by doctor, and by the stall watch of a running job to
+ * say which server a stalled query waits for.
  */
-final class DoctorJob implements Job {
-  static final String USAGE = "Usage: doctor [--config FILE]   exit code 0 when every check passes, 1 otherwise";
+public final class EndpointChecks {
   private static final int TIMEOUT_SECONDS = 8;
 
-  @Override
-  public int run(JobContext context) {
-    if (!context.args().isEmpty()) {
-      throw new UsageException("doctor takes no arguments, got " + context.args());
-    }
-    Settings settings = context.settings();
-    // what actually loaded, first: on a cluster the answer to "why does Delta throw NoSuchMethodError"
-    RuntimeVersions.loaded().compare(BuildInfo.current()).forEach(context.out()::println);
-    List<CheckResult> results = new ArrayList<>();
-    List<Supplier<CheckResult>> checks = List.of(() -> checkLake(settings), () -> checkKafka(settings.kafka()),
-        () -> checkPostgres(settings.postgres()), () -> checkWeather(settings.weather()));
-    for (Supplier<CheckResult> check : checks) {
-      CheckResult result = check.get();
-      context.out().println(result.line());
-      context.out().flush();
-      results.add(result);
-    }
-    if (results.stream().filter(r -> r.server().equals("postgres")).allMatch(CheckResult::ok)) {
-      pollLag(settings, context.out());
-    }
-    long passed = results.stream().filter(CheckResult::ok).count();
-    context.out().println(passed + " of " + results.size() + " checks passed");
-    return passed == results.size() ? Main.OK : Main.FAILED;
-  }
+  private EndpointChecks() {}
 
-  static CheckResult checkLake(Settings settings) {
+  public static CheckResult lake(Settings settings) {
     String root = settings.lake().root();
     boolean s3 = !settings.lake().bucket().isEmpty();
     String endpoint = !s3 ? root : settings.s3().endpoint().isEmpty() ? "AWS S3 " + settings.s3().region() : settings.s3().endpoint();
@@ -126,7 +87,7 @@ final class DoctorJob implements Job {
     }
   }
 
-  static CheckResult checkKafka(KafkaSettings kafka) {
+  public static CheckResult kafka(KafkaSettings kafka) {
     Properties properties = new Properties();
     properties.putAll(kafka.options());
     properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -160,7 +121,7 @@ final class DoctorJob implements Job {
     }
   }
 
-  static CheckResult checkPostgres(PostgresSettings postgres) {
+  public static CheckResult postgres(PostgresSettings postgres) {
     String url = postgres.jdbcUrl();
     String password = postgres.password().map(p -> "password from " + p.source()).orElse("no password set");
     try (Connection connection = DriverManager.getConnection(url, postgres.connectionProperties())) {
@@ -191,44 +152,7 @@ final class DoctorJob implements Job {
     }
   }
 
-  /**
-   * Per polled table, what the next poll would read; and the source's transactions open longer than
-   * poll.overlap. Information and warnings: they fail no check.
-   */
-  private static void pollLag(Settings settings, java.io.PrintStream out) {
-    Configuration hadoop = SparkSessions.hadoopConfiguration(settings);
-    // a file system of its own, closed after each look (a cached one would be shared, and closed for all)
-    hadoop.set("fs.s3a.impl.disable.cache", "true");
-    hadoop.set("fs.s3.impl.disable.cache", "true");
-    hadoop.set("fs.file.impl.disable.cache", "true");
-    for (PollSettings.PolledTable table : settings.poll().tables()) {
-      Path bronze = new Path(settings.lake().table(Layer.BRONZE.folder(), table.bronzeTable()));
-      try (FileSystem fs = bronze.getFileSystem(hadoop)) {
-        out.println(PollLag.of(settings.postgres(), settings.poll(), table, fs, bronze).line());
-      } catch (Exception e) {
-        out.println(String.format("poll  %-16s  could not look: %s", table.table(), firstLine(e)));
-      }
-      out.flush();
-    }
-    try (Connection connection = DriverManager.getConnection(settings.postgres().jdbcUrl(),
-        settings.postgres().connectionProperties())) {
-      for (PollLag.OpenTransaction open : PollLag.longTransactions(connection, settings.poll())) {
-        out.println(String.format("WARN  postgres  a transaction open %s (pid %d, user %s, %s): longer than poll.overlap "
-                + "(%s); its rows are read once it commits, and until then VACUUM cannot clean up behind it",
-            elapsed(open.open()), open.pid(), open.user(), open.state(),
-            TableMaintenance.human(settings.poll().overlap())));
-      }
-    } catch (SQLException e) {
-      out.println("WARN  postgres  could not look for long transactions: " + firstLine(e));
-    }
-  }
-
-  private static String elapsed(java.time.Duration d) {
-    return d.toHours() > 0 ? d.toHours() + " h " + d.toMinutesPart() + " min"
-        : d.toMinutes() > 0 ? d.toMinutes() + " min " + d.toSecondsPart() + " s" : d.toSeconds() + " s";
-  }
-
-  static CheckResult checkWeather(WeatherSettings weather) {
+  public static CheckResult weather(WeatherSettings weather) {
     String day = LocalDate.now(ZoneOffset.UTC).toString();
     okhttp3.HttpUrl.Builder request = okhttp3.HttpUrl.get(weather.forecastUrl()).newBuilder()
         .addQueryParameter("latitude", "52.52").addQueryParameter("longitude", "13.41")
@@ -265,7 +189,7 @@ final class DoctorJob implements Job {
     }
   }
 
-  private static String firstLine(Throwable e) {
+  static String firstLine(Throwable e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);

@@ -1,4 +1,4 @@
-package io.fleetlake.app;
+package io.fleetlake.sql;
 
 import java.util.List;
 import org.apache.spark.sql.Row;

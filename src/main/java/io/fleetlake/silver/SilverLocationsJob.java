@@ -1,6 +1,11 @@
-package io.fleetlake.app;
+package io.fleetlake.silver;
 
 import io.delta.tables.DeltaTable;
+import io.fleetlake.app.Arguments;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.StreamingJob;
+import io.fleetlake.app.StreamingSession;
 import io.fleetlake.config.Settings;
 import io.fleetlake.enrich.WeatherClient;
 import io.fleetlake.enrich.WeatherEnrichment;
@@ -13,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.slf4j.Logger;
@@ -28,9 +35,9 @@ import org.slf4j.LoggerFactory;
  *   weather changed, 0 still pending; 0 earlier pings given their unit; 41.2 s
  * </pre>
  */
-final class SilverLocationsJob implements StreamingJob {
+public final class SilverLocationsJob implements StreamingJob {
   private static final Logger LOG = LoggerFactory.getLogger(SilverLocationsJob.class);
-  static final String USAGE = """
+  public static final String USAGE = """
       Usage: silver-locations [--available-now] [--backfill-weather] [--config FILE]
         Streams bronze/locations into silver/locations_enriched (MERGE on event_id, partitioned by event_date).
         A duplicate event_id is counted and dropped, whenever it arrives; a late ping is inserted and corrects
@@ -78,15 +85,14 @@ final class SilverLocationsJob implements StreamingJob {
       throw new JobFailedException(bronze + " does not exist yet: run ingest-locations first");
     }
     WeatherSupply supply = silver.supply();
-    StreamingQuery query = spark.readStream().format("delta")
+    Dataset<Row> pings = spark.readStream().format("delta")
         .option("maxFilesPerTrigger", settings.streaming().silverMaxFilesPerTrigger())
         // an erasure DELETEs from bronze and removes the same rows from silver itself: the stream reads on
         .option("skipChangeCommits", "true")
-        .load(bronze)
-        .writeStream()
-        .queryName(context.jobName())
-        .option("checkpointLocation", settings.lake().checkpoint(context.jobName(), FleetTable.LOCATIONS_ENRICHED.tableName()))
-        .foreachBatch(LakeWriteLock.batches((batch, id) -> {
+        .load(bronze);
+    StreamingQuery query = StreamingSession.start(pings, context.jobName(),
+        settings.lake().checkpoint(context.jobName(), FleetTable.LOCATIONS_ENRICHED.tableName()),
+        context.trigger(settings.streaming().tableCheckInterval()), (batch, id) -> {
           if (batch.isEmpty()) {
             return; // a bronze commit without new rows (OPTIMIZE): nothing to enrich
           }
@@ -104,9 +110,7 @@ final class SilverLocationsJob implements StreamingJob {
               s.weather().changed(), s.weather().stillPending(), s.weather().finalised(), s.unitsDescribed(),
               (System.nanoTime() - start) / 1e9);
           out.flush();
-        }))
-        .trigger(context.trigger(settings.streaming().tableCheckInterval()))
-        .start();
+        });
     if (!context.availableNow()) {
       fillBetweenBatches(query, spark, silver, table, out);
     }

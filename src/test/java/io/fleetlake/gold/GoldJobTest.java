@@ -1,8 +1,6 @@
-package io.fleetlake.app;
+package io.fleetlake.gold;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.fleetlake.app.JobContext;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.FleetTable;
 import io.fleetlake.local.weather.WeatherServer;
@@ -27,6 +25,8 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The gold job over a small silver lake on the local file system (the weather from our weather server): gold

@@ -1,9 +1,13 @@
-package io.fleetlake.app;
+package io.fleetlake.sources;
 
+import io.fleetlake.app.Arguments;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.StreamingJob;
+import io.fleetlake.app.StreamingSession;
 import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.FleetTable;
-import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.lake.Layer;
 import io.fleetlake.maintain.TableMaintenance;
 import io.fleetlake.sources.TablePoller;
@@ -25,8 +29,8 @@ import org.apache.spark.sql.streaming.Trigger;
  * A poll that fails (database down, wrong password) prints one line with the reason; a continuous run goes on
  * and catches up at the next trigger, an {@code --available-now} run exits 1.
  */
-final class PollSourcesJob implements StreamingJob {
-  static final String USAGE = """
+public final class PollSourcesJob implements StreamingJob {
+  public static final String USAGE = """
       Usage: poll-sources [--available-now] [--reconcile] [--config FILE]
         Polls every table of fleetlake.poll.tables from fleetlake.postgres into bronze/<table>, every
         fleetlake.streaming.poll-interval, or once with --available-now. Deletes are found by comparing every
@@ -60,13 +64,10 @@ final class PollSourcesJob implements StreamingJob {
     context.out().println(QUERY_NAME + ": polling again every "
         + TableMaintenance.human(settings.streaming().pollInterval()) + " until stopped");
     // a timer as a stream: each micro-batch of the rate source is a poll; its rows are not used
-    return List.of(spark.readStream().format("rate").option("rowsPerSecond", 1).load()
-        .writeStream()
-        .queryName(QUERY_NAME)
-        .option("checkpointLocation", settings.lake().checkpoint(QUERY_NAME, "timer"))
-        .foreachBatch(LakeWriteLock.batches((ticks, batchId) -> pollAll(poller, settings, context.out(), false)))
-        .trigger(Trigger.ProcessingTime(settings.streaming().pollInterval().toMillis()))
-        .start());
+    return List.of(StreamingSession.start(spark.readStream().format("rate").option("rowsPerSecond", 1).load(),
+        QUERY_NAME, settings.lake().checkpoint(QUERY_NAME, "timer"),
+        Trigger.ProcessingTime(settings.streaming().pollInterval().toMillis()),
+        (ticks, batchId) -> pollAll(poller, settings, context.out(), false)));
   }
 
   /** Polls every table; a failure is printed and the others are still polled. True if all succeeded. */

@@ -1,6 +1,10 @@
-package io.fleetlake.app;
+package io.fleetlake.erase;
 
-import io.fleetlake.config.PollSettings.PolledTable;
+import io.fleetlake.app.Arguments;
+import io.fleetlake.app.Job;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.UsageException;
 import io.fleetlake.config.Settings;
 import io.fleetlake.erase.ErasureQueue;
 import io.fleetlake.erase.ErasureRequest;
@@ -27,8 +31,8 @@ import org.apache.spark.sql.SparkSession;
  * While streams run, the tables belong to run-all (one writer per table): the request is queued in the lake and
  * run-all carries it out between micro-batches; with no writer, erase carries it out itself.
  */
-final class EraseJob implements Job {
-  static final String USAGE = """
+public final class EraseJob implements Job {
+  public static final String USAGE = """
       Usage: erase --unit ID [--before YYYY-MM-DD] [--wait-minutes N] [--config FILE]
         Removes the unit's rows from every layer — pings, quarantined records keyed by it, polled rows,
         silver's versions, pings and performance, gold's hours and unit-days, model predictions — and
@@ -56,14 +60,14 @@ final class EraseJob implements Job {
     try {
       ErasureQueue queue = new ErasureQueue(settings.lake(), spark.sparkContext().hadoopConfiguration());
       ErasureRequest request = queue.submit(unit, Optional.ofNullable(before), Instant.now());
-      List<String> tables = UnitErasure.tables(polledTables(settings));
+      List<String> tables = UnitErasure.tables(settings.poll().bronzeTables());
       Instant until = Instant.now().plus(Duration.ofMinutes(waitMinutes));
       boolean told = false;
       while (true) {
         Optional<String> done = queue.result(request);
         if (done.isPresent()) {
           out.println(done.get());
-          return Main.OK;
+          return Job.OK;
         }
         TableLease lease;
         try {
@@ -83,20 +87,16 @@ final class EraseJob implements Job {
         try (lease) {
           out.println("erase: " + request.describe() + ": no job writes the lake; erasing");
           out.flush();
-          UnitErasure.Result result = new UnitErasure(spark, settings.lake(), polledTables(settings), settings.gold())
+          UnitErasure.Result result = new UnitErasure(spark, settings.lake(), settings.poll().bronzeTables(), settings.gold())
               .erase(request);
           queue.markDone(request, result.line());
           out.println(result.line());
-          return Main.OK;
+          return Job.OK;
         }
       }
     } finally {
       SparkSessions.release(spark);
     }
-  }
-
-  static List<String> polledTables(Settings settings) {
-    return settings.poll().tables().stream().map(PolledTable::bronzeTable).toList();
   }
 
   private static boolean tellWaiting(ErasureRequest request, TableLease.LeaseHeldException held, int waitMinutes,

@@ -1,21 +1,26 @@
-package io.fleetlake.app;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.date_trunc;
-import static org.apache.spark.sql.functions.lit;
+package io.fleetlake.gold;
 
 import io.delta.tables.DeltaTable;
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.StreamingJob;
+import io.fleetlake.app.StreamingSession;
 import io.fleetlake.config.Settings;
 import io.fleetlake.gold.GoldTables;
 import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.FleetTable;
-import io.fleetlake.lake.LakeWriteLock;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.lit;
 
 /**
  * silver → gold/unit_activity_hourly, gold/fleet_daily, gold/resource_usage_features. Two queries read the
@@ -27,15 +32,15 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * gold: batch 0 of pings: 11,520 changed rows → 2,871 unit-hours, 6 fleet-days, 120 unit-days; 14.2 s
  * </pre>
  */
-final class GoldJob implements StreamingJob {
-  static final String USAGE = """
+public final class GoldJob implements StreamingJob {
+  public static final String USAGE = """
       Usage: gold [--available-now] [--config FILE]
         Streams the changes of silver/locations_enriched and silver/unit_performance into the gold tables:
         every hour, day and unit-day a change touches is computed again from silver and MERGEd, so late pings
         and revised performance rows correct what was aggregated before. fleetlake.gold.* sets the
         percentile accuracy and what counts as moving. Run silver-locations (and silver-dimensions) first.""";
   private static final String JOB = JobName.GOLD.command();
-  static final String PERFORMANCE_QUERY = JOB + "-performance";
+  public static final String PERFORMANCE_QUERY = JOB + "-performance";
   /** The pings' and the performance query's MERGEs take turns, however each was started. */
   private static final Object MERGES = new Object();
 
@@ -75,7 +80,7 @@ final class GoldJob implements StreamingJob {
   }
 
   /** The query of silver/unit_performance's changes, if that table exists: run-all starts it once it does. */
-  static java.util.Optional<StreamingQuery> startPerformance(SparkSession spark, JobContext context) throws Exception {
+  public static java.util.Optional<StreamingQuery> startPerformance(SparkSession spark, JobContext context) throws Exception {
     Settings settings = context.settings();
     String performance = FleetTable.UNIT_PERFORMANCE.path(settings.lake());
     if (!DeltaTable.isDeltaTable(spark, performance)) {
@@ -89,12 +94,10 @@ final class GoldJob implements StreamingJob {
   private static StreamingQuery start(SparkSession spark, JobContext context, String silver, String name,
                                       GoldTables gold, PrintStream out, Column... touched) throws Exception {
     DeltaWrites.enableChangeFeed(spark, silver);
-    return spark.readStream().format("delta").option("readChangeFeed", "true").load(silver)
-        .select(touched)
-        .writeStream()
-        .queryName(JOB + "-" + name)
-        .option("checkpointLocation", context.settings().lake().checkpoint(JOB, name))
-        .foreachBatch(LakeWriteLock.batches((batch, id) -> {
+    Dataset<Row> changes = spark.readStream().format("delta").option("readChangeFeed", "true").load(silver)
+        .select(touched);
+    return StreamingSession.start(changes, JOB + "-" + name, context.settings().lake().checkpoint(JOB, name),
+        context.trigger(context.settings().streaming().tableCheckInterval()), (batch, id) -> {
           // the two queries take turns: concurrent MERGEs into one gold table would conflict
           synchronized (MERGES) {
             long start = System.nanoTime();
@@ -107,8 +110,6 @@ final class GoldJob implements StreamingJob {
                 id, name, rows, s.hours(), s.days(), s.unitDays(), (System.nanoTime() - start) / 1e9);
             out.flush();
           }
-        }))
-        .trigger(context.trigger(context.settings().streaming().tableCheckInterval()))
-        .start();
+        });
   }
 }

@@ -1,11 +1,15 @@
-package io.fleetlake.app;
+package io.fleetlake.bronze;
 
+import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.StreamProgressLog;
+import io.fleetlake.app.StreamingJob;
+import io.fleetlake.app.StreamingSession;
 import io.fleetlake.bronze.IngestedOffsets;
 import io.fleetlake.bronze.LocationIngestBatch;
-import io.fleetlake.lake.Checkpoints;
 import io.fleetlake.config.Settings;
+import io.fleetlake.lake.Checkpoints;
 import io.fleetlake.lake.FleetTable;
-import io.fleetlake.lake.LakeWriteLock;
 import io.fleetlake.sources.KafkaLocations;
 import java.io.PrintStream;
 import java.util.List;
@@ -24,13 +28,13 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
  * batch 0: 11,865 records → 11,635 bronze (28 flagged, 115 repeated event_ids), 230 quarantined; 17.1 s; 0 behind
  * </pre>
  */
-final class IngestLocationsJob implements StreamingJob {
-  static final String USAGE = """
+public final class IngestLocationsJob implements StreamingJob {
+  public static final String USAGE = """
       Usage: ingest-locations [--available-now] [--config FILE]
         Reads fleetlake.kafka.topic (fleetlake.ingest.* for offsets and batch size) into bronze/locations;
         records that break a hard rule go to bronze/locations_quarantine with the reason; counts per rule to
         _quality/results. Checkpoint: <lake.root>/_checkpoints/ingest-locations/locations.""";
-  static final String QUERY_NAME = "ingest-locations";
+  public static final String QUERY_NAME = "ingest-locations";
 
   @Override
   public List<String> writtenTables(Settings settings) {
@@ -44,14 +48,9 @@ final class IngestLocationsJob implements StreamingJob {
     LocationIngestBatch batch = new LocationIngestBatch(settings.lake(), settings.ingest().eventTimes());
     spark.streams().addListener(new ProgressLines(context.out(), batch));
     String checkpoint = settings.lake().checkpoint(QUERY_NAME, FleetTable.LOCATIONS.tableName());
-    StreamingQuery query = KafkaLocations.stream(spark, settings.kafka(), settings.ingest(),
-            startingOffsets(spark, settings, checkpoint, context.out()))
-        .writeStream()
-        .queryName(QUERY_NAME)
-        .option("checkpointLocation", checkpoint)
-        .foreachBatch(LakeWriteLock.batches(batch))
-        .trigger(context.trigger(settings.streaming().triggerInterval()))
-        .start();
+    StreamingQuery query = StreamingSession.start(KafkaLocations.stream(spark, settings.kafka(), settings.ingest(),
+            startingOffsets(spark, settings, checkpoint, context.out())),
+        QUERY_NAME, checkpoint, context.trigger(settings.streaming().triggerInterval()), batch);
     context.out().println(QUERY_NAME + ": " + settings.kafka().topic() + " at " + settings.kafka().bootstrapServers()
         + " → " + FleetTable.LOCATIONS.path(settings.lake()) + ", "
         + (context.availableNow() ? "what is there, then exit" : "every " + settings.streaming().triggerInterval().toSeconds() + " s until stopped"));

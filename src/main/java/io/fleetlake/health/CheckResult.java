@@ -1,4 +1,4 @@
-package io.fleetlake.app;
+package io.fleetlake.health;
 
 /**
  * What doctor found at one endpoint.
@@ -7,16 +7,16 @@ package io.fleetlake.app;
  * @param endpoint where it looked (never with credentials)
  * @param detail what it saw, or what is wrong and what to do about it
  */
-record CheckResult(String server, String endpoint, boolean ok, String detail) {
-  static CheckResult ok(String server, String endpoint, String detail) {
+public record CheckResult(String server, String endpoint, boolean ok, String detail) {
+  public static CheckResult ok(String server, String endpoint, String detail) {
     return new CheckResult(server, endpoint, true, detail);
   }
 
-  static CheckResult failed(String server, String endpoint, String detail) {
+  public static CheckResult failed(String server, String endpoint, String detail) {
     return new CheckResult(server, endpoint, false, detail);
   }
 
-  String line() {
+  public String line() {
     return String.format("%-4s  %-8s  %-40s  %s", ok ? "OK" : "FAIL", server, endpoint, detail);
   }
 }
