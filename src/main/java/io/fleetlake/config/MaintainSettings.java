@@ -1,5 +1,6 @@
 package io.fleetlake.config;
 
+import io.fleetlake.lake.FleetTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,7 +12,7 @@ import java.util.Set;
  * What maintain does to each table.
  *
  * @param vacuumRetention how long VACUUM keeps files a table no longer uses
- * @param tables the tables, in order
+ * @param tables the tables, in order: fleetlake.maintain.tables, or when it is empty every table of {@link FleetTable}
  * @param every how often a continuous run-all maintains the tables itself; empty: never
  */
 public record MaintainSettings(Duration vacuumRetention, List<MaintainedTable> tables, Optional<Duration> every) {
@@ -46,10 +47,19 @@ public record MaintainSettings(Duration vacuumRetention, List<MaintainedTable> t
       if (!seen.add(id)) {
         throw new InvalidSettingException(table.fullKey("table"), id, "is listed twice");
       }
+      // what the entry leaves out is the registry's (nothing, for a table fleetlake does not write itself)
+      FleetTable.Maintenance registry = FleetTable.byId(id).flatMap(FleetTable::maintenance)
+          .orElse(new FleetTable.Maintenance(List.of(), false, false));
       tables.add(new MaintainedTable(parts[0], parts[1],
-          table.has("zorder-by") ? table.identifiers("zorder-by", 0) : List.of(),
-          table.has("manifest") && table.flag("manifest"),
-          table.has("auto-optimize") && table.flag("auto-optimize")));
+          table.has("zorder-by") ? table.identifiers("zorder-by", 0) : registry.zorderBy(),
+          table.has("manifest") ? table.flag("manifest") : registry.manifest(),
+          table.has("auto-optimize") ? table.flag("auto-optimize") : registry.autoOptimize()));
+    }
+    if (tables.isEmpty()) {
+      for (FleetTable table : FleetTable.values()) {
+        table.maintenance().ifPresent(m -> tables.add(new MaintainedTable(table.layer().folder(), table.tableName(),
+            m.zorderBy(), m.manifest(), m.autoOptimize())));
+      }
     }
     Optional<Duration> every = "off".equals(reader.optionalString("every")) ? Optional.empty()
         : Optional.of(reader.positiveDuration("every"));

@@ -260,6 +260,22 @@ class SettingsTest {
         assertThrows(InvalidSettingException.class, () -> Settings.load(List.of(wrong), Map.of())).getMessage());
   }
 
+  /** A list of one's own replaces the registry's; what an entry leaves out is the registry's, or nothing. */
+  @Test
+  void aMaintainedTableLeftShortTakesTheRegistrysMaintenance() throws IOException {
+    Path own = conf("""
+        fleetlake.maintain.tables = [
+          { table = silver/weather_hourly }
+          { table = gold/fleet_daily, zorder-by = [unit_type], manifest = false }
+          { table = bronze/fuel_cards }
+        ]""");
+    assertEquals(List.of(
+            new MaintainSettings.MaintainedTable("silver", "weather_hourly", List.of("lat_index", "lon_index"), true, true),
+            new MaintainSettings.MaintainedTable("gold", "fleet_daily", List.of("unit_type"), false, false),
+            new MaintainSettings.MaintainedTable("bronze", "fuel_cards", List.of(), false, false)),
+        Settings.load(List.of(own), Map.of()).maintain().tables());
+  }
+
   @Test
   void strayFleetlakeVariablesAreReported() {
     assertEquals(List.of("FLEETLAKE_KAFKA_TOPICS"), ConfigLoader.unusedEnvironmentVariables(

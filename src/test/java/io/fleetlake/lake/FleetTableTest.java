@@ -1,10 +1,15 @@
 package io.fleetlake.lake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetlake.config.LakeSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,5 +49,30 @@ class FleetTableTest {
     assertEquals("quality.results", FleetTable.QUALITY_RESULTS.sqlName());
     assertEquals("_quality/results", FleetTable.QUALITY_RESULTS.id());
     assertEquals(List.of("date"), List.of(FleetTable.UNIT_ACTIVITY_HOURLY.partitionBy()));
+  }
+
+  /**
+   * maintain's documentation shows what it does to each table by default: the registry's word, not a copy of it.
+   * {@code -Dfleetlake.update-docs=true} writes the table into jobs.md.
+   */
+  @Test
+  void theMaintenanceTableOfTheDocsIsTheRegistrys() throws Exception {
+    StringBuilder table = new StringBuilder("| table | Z-order by | manifest | auto-optimize |\n|---|---|---|---|\n");
+    for (FleetTable t : FleetTable.values()) {
+      t.maintenance().ifPresent(m -> table.append(String.format("| `%s` | %s | %s | %s |%n", t.id(),
+          m.zorderBy().isEmpty() ? "(compaction)" : String.join(", ", m.zorderBy()), m.manifest() ? "yes" : "no",
+          m.autoOptimize() ? "yes" : "no")));
+    }
+    Path jobs = Path.of("src/site/markdown/jobs.md");
+    String text = Files.readString(jobs);
+    Matcher marked = Pattern.compile("(<!-- maintenance: [^\\n]*-->\n)(.*?)(<!-- /maintenance -->)", Pattern.DOTALL)
+        .matcher(text);
+    assertTrue(marked.find(), "jobs.md has lost its maintenance markers");
+    if (Boolean.getBoolean("fleetlake.update-docs")) {
+      Files.writeString(jobs, text.substring(0, marked.start(2)) + table + text.substring(marked.end(2)));
+      return;
+    }
+    assertEquals(table.toString(), marked.group(2),
+        "jobs.md's maintenance table differs from FleetTable: mvn -o test -Dtest=FleetTableTest -Dfleetlake.update-docs=true");
   }
 }
