@@ -1,20 +1,11 @@
 package io.fleetlake.silver;
 
-import static org.apache.spark.sql.functions.asin;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.cos;
 import static org.apache.spark.sql.functions.date_sub;
-import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.radians;
-import static org.apache.spark.sql.functions.round;
-import static org.apache.spark.sql.functions.sin;
-import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.unix_micros;
 
 import io.delta.tables.DeltaTable;
 import io.fleetlake.config.LakeSettings;
@@ -27,14 +18,12 @@ import io.fleetlake.lake.DeltaWrites;
 import io.fleetlake.lake.ErasureLog;
 import io.fleetlake.lake.FleetTable;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -42,6 +31,7 @@ import org.apache.spark.storage.StorageLevel;
  * its unit's attributes as of event_time, the weather at its place and hour, and the distance and time since
  * the unit's previous ping. A ping that arrives late (out of order) also corrects the previous-ping columns of
  * the unit's pings after it, within {@code horizonDays}; the result equals one computation over all pings.
+ * What it computes is {@link EnrichedPings}'; here are the reads of the lake, the weather supply and the writes.
  */
 public final class LocationsEnriched {
   /**
@@ -52,29 +42,9 @@ public final class LocationsEnriched {
    * batch: files written from then on (and those OPTIMIZE rewrites) carry these statistics.
    */
   static final String STATS_COLUMNS = "event_id,unit_id,event_time,weather_status";
-  private static final double EARTH_RADIUS_KM = 6371.0088;
-  private static final List<String> PREVIOUS = List.of("prev_event_time", "seconds_since_prev", "distance_km_since_prev");
-  /** The MERGE source's marker: a ping of the batch, or a neighbour whose previous-ping columns it corrects. */
   private static final String KIND = "_merge_kind";
   private static final String NEW = "new";
   private static final String NEIGHBOUR = "neighbour";
-  private static final String NEIGHBOUR_DATE = "_neighbour_date";
-  private static final List<String> PING = List.of("event_id", "unit_id", "event_time", "lat", "lon", "speed_kmh",
-      "heading_deg", "altitude_m", "fuel_level_pct", "quality_flags", "kafka_partition", "kafka_offset", "ingest_time");
-  /** The unit's attributes in silver, with fixed types so that batches before and after the dimension agree. */
-  private static final java.util.Map<String, String> UNIT = unitTypes();
-
-  private static java.util.Map<String, String> unitTypes() {
-    java.util.Map<String, String> types = new java.util.LinkedHashMap<>();
-    for (String c : List.of("name", "unit_type", "manufacturer", "model", "company_name", "fuel_type", "home_base")) {
-      types.put(c, "string");
-    }
-    types.put("company_id", "int");
-    types.put("max_payload_kg", "double");
-    types.put("active", "boolean");
-    types.put("version_key", "long");
-    return types;
-  }
 
   /** What a batch did, for the progress line. */
   public record Summary(long rowsIn, long inserted, long duplicates, long recomputed, Refill weather,
@@ -110,20 +80,6 @@ public final class LocationsEnriched {
     return supply;
   }
 
-  /** Time and great-circle distance since the unit's previous ping, over whatever pings are given. */
-  public static Dataset<Row> withPreviousPing(Dataset<Row> pings) {
-    var byUnit = Window.partitionBy("unit_id").orderBy("event_time", "event_id");
-    Column prevLat = lag("lat", 1).over(byUnit);
-    Column prevLon = lag("lon", 1).over(byUnit);
-    Column a = pow(sin(radians(col("lat").minus(prevLat)).divide(2)), 2)
-        .plus(cos(radians(prevLat)).multiply(cos(radians(col("lat")))).multiply(pow(sin(radians(col("lon").minus(prevLon)).divide(2)), 2)));
-    return pings
-        .withColumn("prev_event_time", lag("event_time", 1).over(byUnit))
-        .withColumn("seconds_since_prev",
-            unix_micros(col("event_time")).minus(unix_micros(col("prev_event_time"))).divide(1_000_000L).cast("long"))
-        .withColumn("distance_km_since_prev", round(asin(sqrt(a)).multiply(2 * EARTH_RADIUS_KM), 4));
-  }
-
   /**
    * One micro-batch. {@code deadline} (epoch ms) is how long its weather may wait for the provider's budget:
    * now, in a stream, which leaves the rest pending for a later batch; later with {@code --available-now}.
@@ -137,21 +93,16 @@ public final class LocationsEnriched {
       statsColumnsChecked = true;
     }
     // pings of an erased unit that this stream reaches only now (it was behind) stay erased
-    Dataset<Row> batch = ErasureLog.withoutErased(bronzeBatch, lake, "event_date", "ingest_time")
-        .select(PING.stream().map(c -> col(c)).toArray(Column[]::new))
-        .dropDuplicates("event_id").persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> batch = EnrichedPings.pings(ErasureLog.withoutErased(bronzeBatch, lake, "event_date", "ingest_time"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long rowsIn = bronzeBatch.count();
       Dataset<Row> silver = exists ? spark.read().format("delta").load(path) : null;
-      Dataset<Row> fresh = batch;
-      if (exists) {
-        // a re-sent ping has the same event_time, so its twin is in the same event_date partition
-        // named as values: a join on the dates' table is not pruned by partition, and read every day of silver
-        Object[] days = batch.select(to_date(col("event_time")).as("event_date")).distinct()
-            .as(org.apache.spark.sql.Encoders.DATE()).collectAsList().toArray();
-        Dataset<Row> known = silver.filter(col("event_date").isin(days)).select(col("event_id").as("known_id"));
-        fresh = batch.join(known, col("event_id").equalTo(col("known_id")), "left_anti");
-      }
+      // a re-sent ping has the same event_time, so its twin is in the same event_date partition
+      // named as values: a join on the dates' table is not pruned by partition, and read every day of silver
+      Dataset<Row> fresh = exists
+          ? EnrichedPings.newPings(batch, silver.filter(col("event_date").isin(EnrichedPings.days(batch))))
+          : batch;
       // checkpointed, not cached: the MERGEs below refresh every cached plan that reads silver, which would
       // make the new pings vanish from their own batch
       fresh = fresh.localCheckpoint(true);
@@ -159,42 +110,22 @@ public final class LocationsEnriched {
       long corrected = 0;
       WeatherSupply.Outcome supplied = WeatherSupply.Outcome.none();
       if (inserted > 0) {
-        Dataset<Row> context = fresh.select("event_id", "unit_id", "event_time", "lat", "lon");
-        Dataset<Row> earliest = fresh.groupBy("unit_id").agg(min("event_time").as("from_time"));
-        if (exists) {
-          // the unit's pings around the new ones: the one before (the anchor) and every one after
-          Dataset<Row> around = silver
-              .filter(col("event_date").geq(date_sub(lit(minDate(fresh)), horizonDays)))
-              .join(earliest, "unit_id")
-              .filter(col("event_time").geq(col("from_time").minus(org.apache.spark.sql.functions.expr("INTERVAL " + horizonDays + " DAYS"))))
-              .select("event_id", "unit_id", "event_time", "lat", "lon");
-          context = context.unionByName(around);
-        }
-        Dataset<Row> previous = withPreviousPing(context).join(earliest, "unit_id")
-            .filter(col("event_time").geq(col("from_time")))
-            .select(col("event_id"), col("prev_event_time"), col("seconds_since_prev"), col("distance_km_since_prev"),
-                to_date(col("event_time")).as(NEIGHBOUR_DATE));
-        Dataset<Row> rows = fresh.join(previous.drop(NEIGHBOUR_DATE), "event_id", "left");
-        Dataset<Row> dimension = dimension(spark);
-        Dataset<Row> described = dimension == null ? withoutUnits(rows) : UnitDimension.asOf(rows, "unit_id", "event_time",
-            dimension.select(unitColumns(dimension))).drop("valid_from", "valid_to", "version");
-        described = described.withColumn("unit_known", col("version_key").isNotNull());
+        Dataset<Row> previous = EnrichedPings.previousPings(fresh,
+            exists ? EnrichedPings.around(silver, fresh, horizonDays) : null);
+        Dataset<Row> rows = fresh.join(previous.drop(EnrichedPings.NEIGHBOUR_DATE), "event_id", "left");
+        Dataset<Row> described = EnrichedPings.described(rows, dimension(spark));
         List<WeatherCell> keys = WeatherEnrichment.keys(fresh, "lat", "lon", "event_time", weather);
         supplied = supply.supply(spark, weatherTable, keys, waitUntil(deadline), out);
         Dataset<Row> enriched = WeatherEnrichment.enrich(described, "lat", "lon", "event_time", weather, weatherTable,
                 supplied, keys)
             .withColumn("event_date", to_date(col("event_time")));
-        // renamed: previous descends from fresh, and a join of a column with itself would match everything
-        Dataset<Row> changedNeighbours = exists
-            ? previous.join(fresh.select(col("event_id").as("fresh_id")), col("event_id").equalTo(col("fresh_id")), "left_anti")
-            : null;
         if (!exists) {
           // gold streams the table's changes: the corrections of later MERGEs must reach it (set in the same
           // commit: a crash right after creating the table must not leave it without its change feed)
           enriched.repartition(col("event_date")).write().format("delta").partitionBy(FleetTable.LOCATIONS_ENRICHED.partitionBy())
               .option("delta.enableChangeDataFeed", "true").option(DeltaWrites.STATS_COLUMNS, STATS_COLUMNS).save(path);
         } else {
-          Dataset<Row> neighbours = changedNeighbours.localCheckpoint(true);
+          Dataset<Row> neighbours = EnrichedPings.changedNeighbours(previous, fresh).localCheckpoint(true);
           corrected = neighbours.count();
           merge(spark, path, enriched.repartition(col("event_date")).localCheckpoint(true), neighbours);
         }
@@ -311,14 +242,14 @@ public final class LocationsEnriched {
     Dataset<Row> unknown = spark.read().format("delta").load(path)
         .filter(col("event_date").geq(date_sub(lit(latest), horizonDays)).and(not(col("unit_known"))))
         .select("event_id", "event_date", "unit_id", "event_time");
-    Dataset<Row> described = UnitDimension.asOf(unknown, "unit_id", "event_time", dimension.select(unitColumns(dimension)))
+    Dataset<Row> described = UnitDimension.asOf(unknown, "unit_id", "event_time", dimension.select(EnrichedPings.unitColumns(dimension)))
         .filter(col("version_key").isNotNull())
         .drop("valid_from", "valid_to", "version", "unit_id", "event_time")
         .localCheckpoint(true);
     long count = described.count();
     if (count > 0) {
       java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
-      UNIT.keySet().forEach(c -> set.put(c, "s." + c));
+      EnrichedPings.UNIT.keySet().forEach(c -> set.put(c, "s." + c));
       set.put("unit_known", "true");
       DeltaTable.forPath(spark, path).as("t")
           .merge(described.as("s"), onTheirDays(described, "t.event_date = s.event_date AND t.event_id = s.event_id"))
@@ -335,16 +266,16 @@ public final class LocationsEnriched {
    */
   private void merge(SparkSession spark, String path, Dataset<Row> inserts, Dataset<Row> neighbours) {
     Dataset<Row> source = inserts.withColumn(KIND, lit(NEW))
-        .unionByName(neighbours.withColumnRenamed(NEIGHBOUR_DATE, "event_date").withColumn(KIND, lit(NEIGHBOUR)), true);
+        .unionByName(neighbours.withColumnRenamed(EnrichedPings.NEIGHBOUR_DATE, "event_date").withColumn(KIND, lit(NEIGHBOUR)), true);
     java.util.Map<String, String> insert = new java.util.LinkedHashMap<>();
     for (String column : inserts.columns()) {
       insert.put(column, "s." + column);
     }
     java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
-    PREVIOUS.forEach(c -> set.put(c, "s." + c));
+    EnrichedPings.PREVIOUS.forEach(c -> set.put(c, "s." + c));
     // only rows whose values change: an unchanged row rewritten would still be a change for gold to recompute
     Column unchanged = lit(true);
-    for (String c : PREVIOUS) {
+    for (String c : EnrichedPings.PREVIOUS) {
       unchanged = unchanged.and(col("t." + c).eqNullSafe(col("s." + c)));
     }
     DeltaTable.forPath(spark, path).as("t")
@@ -359,21 +290,6 @@ public final class LocationsEnriched {
     return DeltaTable.isDeltaTable(spark, path) ? spark.read().format("delta").load(path) : null;
   }
 
-  private static Column[] unitColumns(Dataset<Row> dimension) {
-    List<Column> columns = new ArrayList<>(List.of(col("unit_id"), col("valid_from"), col("valid_to"), col("version")));
-    UNIT.forEach((c, type) -> columns.add(
-        (List.of(dimension.columns()).contains(c) ? col(c) : lit(null)).cast(type).as(c)));
-    return columns.toArray(new Column[0]);
-  }
-
-  private static Dataset<Row> withoutUnits(Dataset<Row> rows) {
-    Dataset<Row> result = rows;
-    for (var c : UNIT.entrySet()) {
-      result = result.withColumn(c.getKey(), lit(null).cast(c.getValue()));
-    }
-    return result;
-  }
-
   /**
    * A MERGE's condition with the source's days as literals on the target: Delta skips target files only by
    * predicates on the target alone, never by the join's {@code t.event_date = s.event_date}, so without them
@@ -386,9 +302,5 @@ public final class LocationsEnriched {
 
   private static java.sql.Date maxDate(Dataset<Row> rows) {
     return rows.agg(org.apache.spark.sql.functions.max(to_date(col("event_time")))).first().getDate(0);
-  }
-
-  private static java.sql.Date minDate(Dataset<Row> rows) {
-    return rows.agg(min(to_date(col("event_time")))).first().getDate(0);
   }
 }

@@ -79,7 +79,7 @@ class LocationsEnrichedTest {
     assertEquals(48, table.count(), "each ping once");
     assertEquals(3 + 3 + 3 + 3, duplicates, "the re-sent and already-present pings are counted");
     String[] columns = {"event_id", "prev_event_time", "seconds_since_prev", "distance_km_since_prev"};
-    Dataset<Row> once = LocationsEnriched.withPreviousPing(all.drop("i")).selectExpr(columns);
+    Dataset<Row> once = EnrichedPings.withPreviousPing(all.drop("i")).selectExpr(columns);
     Dataset<Row> actual = table.selectExpr(columns);
     assertSameRows(spark.createDataFrame(once.collectAsList(), actual.schema()), actual);
     assertEquals(45, table.filter("seconds_since_prev = 900").count(), "every ping but each unit's first is 15 min after the last");
