@@ -20,15 +20,11 @@ import io.fleetlake.config.PollSettings.PolledTable;
 import io.fleetlake.config.Settings;
 import io.fleetlake.enrich.WeatherCell;
 import io.fleetlake.enrich.WeatherSupply;
-import io.fleetlake.gold.GoldJob;
 import io.fleetlake.lake.FleetTable;
 import io.fleetlake.lake.SparkSessions;
 import io.fleetlake.local.simulator.FleetSimulator;
 import io.fleetlake.local.simulator.Simulation;
-import io.fleetlake.silver.SilverDimensionsJob;
-import io.fleetlake.silver.SilverLocationsJob;
 import io.fleetlake.sources.KafkaLocations;
-import io.fleetlake.sources.PollSourcesJob;
 import io.fleetlake.sources.TablePoller;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -287,15 +283,15 @@ public final class BenchJob implements Job {
     }
     long records = ((Number) produced.get("records_produced")).longValue();
     double baseline = baseline(spark, environment, records);
-    double ingest = stage(spark, new IngestLocationsJob(), FleetJob.INGEST_LOCATIONS, settings, true, out);
-    double poll = stage(spark, new PollSourcesJob(), FleetJob.POLL_SOURCES, settings, true, out);
-    double dimensions = stage(spark, new SilverDimensionsJob(), FleetJob.SILVER_DIMENSIONS, settings, true, out);
+    double ingest = stage(spark, FleetJob.INGEST_LOCATIONS, settings, true, out);
+    double poll = stage(spark, FleetJob.POLL_SOURCES, settings, true, out);
+    double dimensions = stage(spark, FleetJob.SILVER_DIMENSIONS, settings, true, out);
     // a cold cache and zeroed counters: the calls counted are this fleet's alone
     WeatherSupply.forgetShared();
     weather.reset();
-    double silver = stage(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, true, out);
+    double silver = stage(spark, FleetJob.SILVER_LOCATIONS, settings, true, out);
     WeatherServerStats.Snapshot calls = weather.snapshot();
-    double gold = stage(spark, new GoldJob(), FleetJob.GOLD, settings, true, out);
+    double gold = stage(spark, FleetJob.GOLD, settings, true, out);
     String silverTable = FleetTable.LOCATIONS_ENRICHED.path(settings.lake());
     Set<WeatherCell> keys = weatherKeys(spark, silverTable, settings.weather().gridDegrees());
     return new FleetRun(scale, options.units(), records, rows(spark, FleetTable.LOCATIONS.path(settings.lake())),
@@ -329,17 +325,18 @@ public final class BenchJob implements Job {
 
   /** Every stage, what is there then exit, in order: a lake caught up before what is measured. */
   private static void catchUpEveryStage(SparkSession spark, Settings settings, PrintStream out) throws Exception {
-    stage(spark, new IngestLocationsJob(), FleetJob.INGEST_LOCATIONS, settings, true, out);
-    stage(spark, new PollSourcesJob(), FleetJob.POLL_SOURCES, settings, true, out);
-    stage(spark, new SilverDimensionsJob(), FleetJob.SILVER_DIMENSIONS, settings, true, out);
-    stage(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, true, out);
-    stage(spark, new GoldJob(), FleetJob.GOLD, settings, true, out);
+    stage(spark, FleetJob.INGEST_LOCATIONS, settings, true, out);
+    stage(spark, FleetJob.POLL_SOURCES, settings, true, out);
+    stage(spark, FleetJob.SILVER_DIMENSIONS, settings, true, out);
+    stage(spark, FleetJob.SILVER_LOCATIONS, settings, true, out);
+    stage(spark, FleetJob.GOLD, settings, true, out);
   }
 
-  private static double stage(SparkSession spark, StreamingJob job, FleetJob name, Settings settings, boolean availableNow,
+  private static double stage(SparkSession spark, FleetJob job, Settings settings, boolean availableNow,
                               PrintStream out) throws Exception {
     long start = System.nanoTime();
-    for (StreamingQuery query : job.start(spark, new JobContext(name.jobName(), settings, availableNow, List.of(), out))) {
+    StreamingJob stream = (StreamingJob) job.create();
+    for (StreamingQuery query : stream.start(spark, new JobContext(job.jobName(), settings, availableNow, List.of(), out))) {
       query.awaitTermination();
     }
     return BenchEnvironment.seconds(start);
@@ -478,9 +475,9 @@ public final class BenchJob implements Job {
     spark.streams().addListener(batches);
     long from = System.currentTimeMillis();
     List<StreamingQuery> queries = new ArrayList<>();
-    queries.addAll(start(spark, new IngestLocationsJob(), FleetJob.INGEST_LOCATIONS, settings, out));
-    queries.addAll(start(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, out));
-    queries.addAll(start(spark, new GoldJob(), FleetJob.GOLD, settings, out));
+    queries.addAll(start(spark, FleetJob.INGEST_LOCATIONS, settings, out));
+    queries.addAll(start(spark, FleetJob.SILVER_LOCATIONS, settings, out));
+    queries.addAll(start(spark, FleetJob.GOLD, settings, out));
     out.printf("bench: follow: %d units live for %d s, a micro-batch every %d s%n", options.units(), followSeconds, trigger.toSeconds());
     simulator.follow(options, new FleetSimulator.Follow(speedup, Duration.ofSeconds(followSeconds)));
     for (StreamingQuery query : queries) {
@@ -582,9 +579,9 @@ public final class BenchJob implements Job {
         : new GoldLatency(pings, counted, latency.getDouble(1), latency.getDouble(2), latency.getDouble(3));
   }
 
-  private static List<StreamingQuery> start(SparkSession spark, StreamingJob job, FleetJob name, Settings settings,
-                                            PrintStream out) throws Exception {
-    return job.start(spark, new JobContext(name.jobName(), settings, false, List.of(), out));
+  private static List<StreamingQuery> start(SparkSession spark, FleetJob job, Settings settings, PrintStream out)
+      throws Exception {
+    return ((StreamingJob) job.create()).start(spark, new JobContext(job.jobName(), settings, false, List.of(), out));
   }
 
   /** Files the commits between the two times added to a table (Delta's own operation metrics). */
@@ -724,10 +721,10 @@ public final class BenchJob implements Job {
                                  PrintStream out) throws Exception {
     Settings settings = lake.environment().settings();
     Map<String, List<StreamingQuery>> streams = new LinkedHashMap<>();
-    streams.put("ingest", start(spark, new IngestLocationsJob(), FleetJob.INGEST_LOCATIONS, settings, out));
-    streams.put(FleetJob.SILVER_DIMENSIONS.jobName(), start(spark, new SilverDimensionsJob(), FleetJob.SILVER_DIMENSIONS, settings, out));
-    streams.put(FleetJob.SILVER_LOCATIONS.jobName(), start(spark, new SilverLocationsJob(), FleetJob.SILVER_LOCATIONS, settings, out));
-    streams.put(FleetJob.GOLD.jobName(), start(spark, new GoldJob(), FleetJob.GOLD, settings, out));
+    streams.put("ingest", start(spark, FleetJob.INGEST_LOCATIONS, settings, out));
+    streams.put(FleetJob.SILVER_DIMENSIONS.jobName(), start(spark, FleetJob.SILVER_DIMENSIONS, settings, out));
+    streams.put(FleetJob.SILVER_LOCATIONS.jobName(), start(spark, FleetJob.SILVER_LOCATIONS, settings, out));
+    streams.put(FleetJob.GOLD.jobName(), start(spark, FleetJob.GOLD, settings, out));
     try {
       int units = lake.options().units();
       // round 0 is the streams' first batch after their start (plans, caches, a first look at each table): not counted
