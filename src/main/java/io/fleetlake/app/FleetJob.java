@@ -23,41 +23,41 @@ import java.util.stream.Collectors;
 /** Every entry point of the jar: the jobs of the command line. */
 public enum FleetJob {
   INGEST_LOCATIONS(JobName.INGEST_LOCATIONS, "stream: Kafka fleet.locations → bronze/locations (+ quarantine, quality results)",
-      IngestLocationsJob.USAGE, IngestLocationsJob::new),
+      IngestLocationsJob.OPTIONS, IngestLocationsJob::new),
   POLL_SOURCES(JobName.POLL_SOURCES, "stream, hourly: Postgres transport_units, unit_performance → bronze",
-      PollSourcesJob.USAGE, PollSourcesJob::new),
+      PollSourcesJob.OPTIONS, PollSourcesJob::new),
   SILVER_DIMENSIONS(JobName.SILVER_DIMENSIONS, "stream: bronze polled tables → silver/dim_transport_units (SCD2), silver/unit_performance",
-      SilverDimensionsJob.USAGE, SilverDimensionsJob::new),
+      SilverDimensionsJob.OPTIONS, SilverDimensionsJob::new),
   SILVER_LOCATIONS(JobName.SILVER_LOCATIONS, "stream: bronze/locations → silver/locations_enriched (weather, unit attributes)",
-      SilverLocationsJob.USAGE, SilverLocationsJob::new),
+      SilverLocationsJob.OPTIONS, SilverLocationsJob::new),
   GOLD(JobName.GOLD, "stream: silver → gold/unit_activity_hourly, gold/fleet_daily, gold/resource_usage_features",
-      GoldJob.USAGE, GoldJob::new),
-  RUN_ALL(JobName.RUN_ALL, "every streaming query above in one Spark application", RunAllJob.USAGE, RunAllJob::new),
-  MAINTAIN(JobName.MAINTAIN, "batch: OPTIMIZE / Z-order / VACUUM, symlink manifests", MaintainJob.USAGE, MaintainJob::new),
+      GoldJob.OPTIONS, GoldJob::new),
+  RUN_ALL(JobName.RUN_ALL, "every streaming query above in one Spark application", RunAllJob.OPTIONS, RunAllJob::new),
+  MAINTAIN(JobName.MAINTAIN, "batch: OPTIMIZE / Z-order / VACUUM, symlink manifests", MaintainJob.OPTIONS, MaintainJob::new),
   CATALOG(JobName.CATALOG, "batch: register the tables in the metastore (Glue on EMR), print Athena DDL",
-      CatalogJob.USAGE, CatalogJob::new),
-  SIMULATE(JobName.SIMULATE, "produce a realistic fleet to Kafka and Postgres", SimulateJob.USAGE, SimulateJob::new),
+      CatalogJob.OPTIONS, CatalogJob::new),
+  SIMULATE(JobName.SIMULATE, "produce a realistic fleet to Kafka and Postgres", SimulateJob.OPTIONS, SimulateJob::new),
   TRAIN_MODEL(JobName.TRAIN_MODEL, "batch: baseline resource-usage model from gold/resource_usage_features",
-      TrainModelJob.USAGE, TrainModelJob::new),
-  REPORT(JobName.REPORT, "render the gold tables to a self-contained HTML dashboard", ReportJob.USAGE, ReportJob::new),
+      TrainModelJob.OPTIONS, TrainModelJob::new),
+  REPORT(JobName.REPORT, "render the gold tables to a self-contained HTML dashboard", ReportJob.OPTIONS, ReportJob::new),
   BENCH(JobName.BENCH, "measure the performance ratios P1–P9 against the local stack (throwaway topics, databases, lakes)",
-      BenchJob.USAGE, BenchJob::new),
+      BenchJob.OPTIONS, BenchJob::new),
   DOCTOR(JobName.DOCTOR, "check every configured endpoint (Kafka, Postgres, S3, weather) and say what is wrong",
-      DoctorJob.USAGE, DoctorJob::new),
+      DoctorJob.OPTIONS, DoctorJob::new),
   SQL(JobName.SQL, "run one SQL statement over the lake (<layer>.<name> tables) and print the result",
-      SqlJob.USAGE, SqlJob::new),
+      SqlJob.OPTIONS, SqlJob::new),
   ERASE(JobName.ERASE, "remove one unit's rows from every layer (and recompute gold) while streams run",
-      EraseJob.USAGE, EraseJob::new);
+      EraseJob.OPTIONS, EraseJob::new);
 
   private final JobName name;
   private final String summary;
-  private final String usage;
+  private final JobOptions options;
   private final Supplier<Job> factory;
 
-  FleetJob(JobName name, String summary, String usage, Supplier<Job> factory) {
+  FleetJob(JobName name, String summary, JobOptions options, Supplier<Job> factory) {
     this.name = name;
     this.summary = summary;
-    this.usage = usage;
+    this.options = options;
     this.factory = factory;
   }
 
@@ -70,7 +70,11 @@ public enum FleetJob {
   }
 
   String usage() {
-    return usage;
+    return options.usage();
+  }
+
+  public JobOptions options() {
+    return options;
   }
 
   public Job create() {

@@ -14,13 +14,6 @@ import org.apache.spark.sql.streaming.Trigger;
  * @param out results and progress for the user
  */
 public record JobContext(String jobName, Settings settings, boolean availableNow, List<String> args, PrintStream out) {
-  /** For jobs that take no arguments of their own. */
-  public void refuseArguments() {
-    if (!args.isEmpty()) {
-      throw new UsageException("unknown arguments " + args);
-    }
-  }
-
   /** AvailableNow with --available-now, else a micro-batch every {@code interval}. */
   public Trigger trigger(Duration interval) {
     return availableNow ? Trigger.AvailableNow() : Trigger.ProcessingTime(interval.toMillis());

@@ -1,13 +1,13 @@
 package io.fleetlake.bench;
 
 import io.delta.tables.DeltaTable;
-import io.fleetlake.app.Arguments;
 import io.fleetlake.app.FleetJob;
 import io.fleetlake.app.GracefulStop;
 import io.fleetlake.app.Job;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
 import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.StreamingJob;
 import io.fleetlake.app.UsageException;
 import io.fleetlake.bench.BenchEnvironment;
@@ -59,22 +59,38 @@ import static org.apache.spark.sql.functions.col;
  * numerator and the denominator together.
  */
 public final class BenchJob implements Job {
-  public static final String USAGE = """
-      Usage: bench [--units 60] [--days 2] [--scale 1,4,16] [--trigger-seconds S] [--follow-seconds 240]
-                   [--speedup 60] [--backfill-days 14] [--p9-days 30] [--p9-batches 6] [--p9-only]
-                   [--out target/bench/result.json] [--keep] [--config FILE]
-        Against the local stack (scripts/local-stack up): for every --scale s, a fleet of s × --units units over
-        --days days is simulated into a throwaway topic, Postgres database and lake (bench/<run>/ beside the
-        lake root: the real ones are never touched), copied raw from Kafka to Parquet (the baseline), then run
-        through ingest-locations, poll-sources, silver-dimensions, silver-locations and gold, what is there then
-        exit. Then a fleet of --units is followed live (the simulator's --follow, --speedup simulated seconds
-        per second) for --follow-seconds, ingest reading Kafka every --trigger-seconds (default: the configured
-        fleetlake.streaming.trigger-interval). Between the two, a history of --backfill-days of 4 units at once
-        measures what a backfill weighs at the weather provider. Last, P9: --units on a 1-day and on a
-        --p9-days lake (0: not measured), each caught up, then --p9-batches live micro-batches through both
-        (--p9-only: just that). Prints P1–P9 against their goals and writes every figure, the machine, the
-        versions and the settings to --out (JSON; the figures by name under "figures"). A warm-up fleet goes
-        first, unmeasured, so that the first scale does not pay for the JVM's start.""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.BENCH, """
+      Against the local stack (scripts/local-stack up): for every --scale s, a fleet of s × --units units over
+      --days days is simulated into a throwaway topic, Postgres database and lake (bench/<run>/ beside the
+      lake root: the real ones are never touched), copied raw from Kafka to Parquet (the baseline), then run
+      through ingest-locations, poll-sources, silver-dimensions, silver-locations and gold, what is there then
+      exit. Then a fleet of --units is followed live (the simulator's --follow, --speedup simulated seconds
+      per second) for --follow-seconds, ingest reading Kafka every --trigger-seconds. Between the two, a history
+      of --backfill-days of 4 units at once measures what a backfill weighs at the weather provider. Last, P9:
+      --units on a 1-day and on a --p9-days lake, each caught up, then --p9-batches live micro-batches through
+      both. Prints P1–P9 against their goals and writes every figure, the machine, the versions and the settings
+      to --out. A warm-up fleet goes first, unmeasured, so that the first scale does not pay for the JVM's start.""",
+      JobOptions.integer("--units", 3, "units of the fleet at scale 1, of the live run and of P9's lakes; default 60")
+          .shownAs("60"),
+      JobOptions.integer("--days", 1, "days of each scale's fleet; default 2").shownAs("2"),
+      // validated by scales(): its message names the list's form
+      JobOptions.text("--scale", "N,N,…", "the scales, whole numbers ≥ 1 separated by commas; default 1,4,16")
+          .shownAs("1,4,16"),
+      JobOptions.integer("--trigger-seconds", 1, "how often ingest reads Kafka in the live run; default "
+          + "fleetlake.streaming.trigger-interval").shownAs("S"),
+      JobOptions.integer("--follow-seconds", 0, "how long the live run lasts (0: no live run); default 240")
+          .shownAs("240"),
+      JobOptions.number("--speedup", "the live run's simulated seconds per second; default 60").shownAs("60"),
+      JobOptions.integer("--backfill-days", 1, "the history of 4 units that weighs a backfill; default 14")
+          .shownAs("14"),
+      JobOptions.integer("--p9-days", 0, "the age of P9's old lake in days (0: P9 not measured); default 30")
+          .shownAs("30"),
+      JobOptions.integer("--p9-batches", 1, "P9's live micro-batches through both lakes; default 6").shownAs("6"),
+      JobOptions.flag("--p9-only", "measure P9 only"),
+      JobOptions.text("--out", "FILE", "the figures (by name under \"figures\"), the machine, the versions and the "
+          + "settings, as JSON;\ndefault target/bench/result.json").shownAs("target/bench/result.json"),
+      JobOptions.flag("--keep", "keep the throwaway topics, databases and lakes"))
+      .withConfig();
 
   private static final String BASELINE = "bench-baseline";
 
@@ -129,21 +145,20 @@ public final class BenchJob implements Job {
 
   @Override
   public int run(JobContext context) throws Exception {
-    Arguments args = new Arguments(context.args());
-    int units = args.intValue("--units", 60, 3);
-    int days = args.intValue("--days", 2, 1);
+    JobOptions.Parsed args = OPTIONS.parse(context.args());
+    int units = args.intValue("--units", 60);
+    int days = args.intValue("--days", 2);
     List<Integer> scales = scales(args.text("--scale", "1,4,16"));
     Duration trigger = Duration.ofSeconds(args.intValue("--trigger-seconds",
-        (int) context.settings().streaming().triggerInterval().toSeconds(), 1));
-    int followSeconds = args.intValue("--follow-seconds", 240, 0);
-    int backfillDays = args.intValue("--backfill-days", 14, 1);
-    double speedup = args.percent("--speedup", 60);
+        (int) context.settings().streaming().triggerInterval().toSeconds()));
+    int followSeconds = args.intValue("--follow-seconds", 240);
+    int backfillDays = args.intValue("--backfill-days", 14);
+    double speedup = args.number("--speedup", 60);
     Path output = Path.of(args.text("--out", "target/bench/result.json"));
     boolean keep = args.flag("--keep");
     boolean p9Only = args.flag("--p9-only");
-    int p9Days = args.intValue("--p9-days", 30, 0);
-    int p9Batches = args.intValue("--p9-batches", 6, 1);
-    args.refuseTheRest();
+    int p9Days = args.intValue("--p9-days", 30);
+    int p9Batches = args.intValue("--p9-batches", 6);
     if (p9Only && p9Days < 2) {
       throw new UsageException("--p9-only needs --p9-days of at least 2 (the old lake's age), not " + p9Days);
     }

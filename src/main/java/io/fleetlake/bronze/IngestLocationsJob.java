@@ -2,6 +2,8 @@ package io.fleetlake.bronze;
 
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.StreamProgressLog;
 import io.fleetlake.app.StreamingJob;
 import io.fleetlake.app.StreamingSession;
@@ -29,11 +31,11 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
  * </pre>
  */
 public final class IngestLocationsJob implements StreamingJob {
-  public static final String USAGE = """
-      Usage: ingest-locations [--available-now] [--config FILE]
-        Reads fleetlake.kafka.topic (fleetlake.ingest.* for offsets and batch size) into bronze/locations;
-        records that break a hard rule go to bronze/locations_quarantine with the reason; counts per rule to
-        _quality/results. Checkpoint: <lake.root>/_checkpoints/ingest-locations/locations.""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.INGEST_LOCATIONS, """
+      Reads fleetlake.kafka.topic (fleetlake.ingest.* for offsets and batch size) into bronze/locations;
+      records that break a hard rule go to bronze/locations_quarantine with the reason; counts per rule to
+      _quality/results. Checkpoint: <lake.root>/_checkpoints/ingest-locations/locations.""")
+      .withAvailableNow().withConfig();
   public static final String QUERY_NAME = "ingest-locations";
 
   @Override
@@ -43,7 +45,7 @@ public final class IngestLocationsJob implements StreamingJob {
 
   @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
-    context.refuseArguments();
+    OPTIONS.parse(context.args());
     Settings settings = context.settings();
     LocationIngestBatch batch = new LocationIngestBatch(settings.lake(), settings.ingest().eventTimes());
     spark.streams().addListener(new ProgressLines(context.out(), batch));

@@ -1,9 +1,10 @@
 package io.fleetlake.catalog;
 
-import io.fleetlake.app.Arguments;
 import io.fleetlake.app.Job;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.OutputFiles;
 import io.fleetlake.catalog.AthenaDdl;
 import io.fleetlake.catalog.LakeTable;
@@ -26,23 +27,23 @@ import org.apache.spark.sql.SparkSession;
  * </pre>
  */
 public final class CatalogJob implements Job {
-  public static final String USAGE = """
-      Usage: catalog [--athena-ddl FILE] [--config FILE]
-        Registers every Delta table under the lake root in the session's metastore as bronze.*, silver.*, gold.*,
-        quality.* (CREATE TABLE … USING DELTA LOCATION; with conf/emr.conf that metastore is the Glue Data
-        Catalog). Idempotent: a table already registered at its location is left alone; one registered at another
-        location is reported (exit 1) and not touched. Then prints the Athena DDL of every table, as a native Delta
-        table (engine v3) and as Parquet over its symlink manifest, in databases fleetlake.catalog.athena-database-prefix
-        + layer (athena_gold); --athena-ddl (default catalog.athena-ddl-output) also writes it to a local file or a
-        Hadoop path (s3://…; a cluster-mode driver on YARN refuses a local one).""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.CATALOG, """
+      Registers every Delta table under the lake root in the session's metastore as bronze.*, silver.*, gold.*,
+      quality.* (CREATE TABLE … USING DELTA LOCATION; with conf/emr.conf that metastore is the Glue Data
+      Catalog). Idempotent: a table already registered at its location is left alone; one registered at another
+      location is reported (exit 1) and not touched. Then prints the Athena DDL of every table, as a native Delta
+      table (engine v3) and as Parquet over its symlink manifest, in databases fleetlake.catalog.athena-database-prefix
+      + layer (athena_gold).""",
+      JobOptions.text("--athena-ddl", "FILE", "also write the Athena DDL to a local file or a Hadoop path (s3://…; a "
+          + "cluster-mode driver\non YARN refuses a local one); default catalog.athena-ddl-output"))
+      .withConfig();
 
   @Override
   public int run(JobContext context) throws Exception {
     Settings settings = context.settings();
-    Arguments args = new Arguments(context.args());
+    JobOptions.Parsed args = OPTIONS.parse(context.args());
     String configured = settings.catalog().athenaDdlOutput();
     String ddlOutput = args.text("--athena-ddl", configured.isEmpty() ? null : configured);
-    args.refuseTheRest();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {
       if (ddlOutput != null) {

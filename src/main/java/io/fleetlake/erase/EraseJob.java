@@ -1,10 +1,10 @@
 package io.fleetlake.erase;
 
-import io.fleetlake.app.Arguments;
 import io.fleetlake.app.Job;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
-import io.fleetlake.app.UsageException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.config.Settings;
 import io.fleetlake.erase.ErasureQueue;
 import io.fleetlake.erase.ErasureRequest;
@@ -32,29 +32,27 @@ import org.apache.spark.sql.SparkSession;
  * run-all carries it out between micro-batches; with no writer, erase carries it out itself.
  */
 public final class EraseJob implements Job {
-  public static final String USAGE = """
-      Usage: erase --unit ID [--before YYYY-MM-DD] [--wait-minutes N] [--config FILE]
-        Removes the unit's rows from every layer — pings, quarantined records keyed by it, polled rows,
-        silver's versions, pings and performance, gold's hours and unit-days, model predictions — and
-        recomputes gold/fleet_daily for the days it was part of. --before: only rows dated before that day
-        (the unit's descriptions stay). While run-all streams, run-all carries the erasure out between its
-        micro-batches and erase waits for it (--wait-minutes, 10); with no job writing the lake, erase does it.
-        Later batches never bring the rows back: a lost checkpoint does not re-read their Kafka records, and
-        rows of the unit that reach silver late are dropped. The source database keeps its own copy: erase
-        the unit there too, or its next change is polled again.""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.ERASE, """
+      Removes the unit's rows from every layer — pings, quarantined records keyed by it, polled rows,
+      silver's versions, pings and performance, gold's hours and unit-days, model predictions — and
+      recomputes gold/fleet_daily for the days it was part of. While run-all streams, run-all carries the
+      erasure out between its micro-batches and erase waits for it; with no job writing the lake, erase does it.
+      Later batches never bring the rows back: a lost checkpoint does not re-read their Kafka records, and
+      rows of the unit that reach silver late are dropped. The source database keeps its own copy: erase
+      the unit there too, or its next change is polled again.""",
+      JobOptions.text("--unit", "ID", "the unit whose rows are removed").required(),
+      JobOptions.date("--before", "only rows dated before that day (the unit's descriptions stay)"),
+      JobOptions.integer("--wait-minutes", 0, "how long to wait for run-all to carry the erasure out; default 10"))
+      .withConfig();
   private static final Duration LOOK_EVERY = Duration.ofSeconds(2);
 
   @Override
   public int run(JobContext context) throws Exception {
     Settings settings = context.settings();
-    Arguments args = new Arguments(context.args());
+    JobOptions.Parsed args = OPTIONS.parse(context.args());
     String unit = args.text("--unit", null);
     LocalDate before = args.date("--before", null);
-    int waitMinutes = args.intValue("--wait-minutes", 10, 0);
-    args.refuseTheRest();
-    if (unit == null || unit.isEmpty()) {
-      throw new UsageException("--unit ID is required");
-    }
+    int waitMinutes = args.intValue("--wait-minutes", 10);
     PrintStream out = context.out();
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {

@@ -4,6 +4,7 @@ import io.delta.tables.DeltaTable;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
 import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.StreamingJob;
 import io.fleetlake.app.StreamingSession;
 import io.fleetlake.config.Settings;
@@ -33,12 +34,12 @@ import static org.apache.spark.sql.functions.lit;
  * </pre>
  */
 public final class GoldJob implements StreamingJob {
-  public static final String USAGE = """
-      Usage: gold [--available-now] [--config FILE]
-        Streams the changes of silver/locations_enriched and silver/unit_performance into the gold tables:
-        every hour, day and unit-day a change touches is computed again from silver and MERGEd, so late pings
-        and revised performance rows correct what was aggregated before. fleetlake.gold.* sets the
-        percentile accuracy and what counts as moving. Run silver-locations (and silver-dimensions) first.""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.GOLD, """
+      Streams the changes of silver/locations_enriched and silver/unit_performance into the gold tables:
+      every hour, day and unit-day a change touches is computed again from silver and MERGEd, so late pings
+      and revised performance rows correct what was aggregated before. fleetlake.gold.* sets the
+      percentile accuracy and what counts as moving. Run silver-locations (and silver-dimensions) first.""")
+      .withAvailableNow().withConfig();
   private static final String JOB = JobName.GOLD.command();
   public static final String PERFORMANCE_QUERY = JOB + "-performance";
   /** The pings' and the performance query's MERGEs take turns, however each was started. */
@@ -56,7 +57,7 @@ public final class GoldJob implements StreamingJob {
 
   @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
-    context.refuseArguments();
+    OPTIONS.parse(context.args());
     Settings settings = context.settings();
     String pings = FleetTable.LOCATIONS_ENRICHED.path(settings.lake());
     String performance = FleetTable.UNIT_PERFORMANCE.path(settings.lake());

@@ -3,7 +3,8 @@ package io.fleetlake.health;
 import io.fleetlake.app.BuildInfo;
 import io.fleetlake.app.Job;
 import io.fleetlake.app.JobContext;
-import io.fleetlake.app.UsageException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.config.PollSettings;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.Layer;
@@ -35,13 +36,12 @@ import org.apache.hadoop.fs.Path;
  * </pre>
  */
 public final class DoctorJob implements Job {
-  public static final String USAGE = "Usage: doctor [--config FILE]   exit code 0 when every check passes, 1 otherwise";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.DOCTOR, "Exit code 0 when every check passes, 1 otherwise.")
+      .withConfig();
 
   @Override
   public int run(JobContext context) {
-    if (!context.args().isEmpty()) {
-      throw new UsageException("doctor takes no arguments, got " + context.args());
-    }
+    OPTIONS.parse(context.args());
     Settings settings = context.settings();
     // what actually loaded, first: on a cluster the answer to "why does Delta throw NoSuchMethodError"
     RuntimeVersions.loaded().compare(BuildInfo.current()).forEach(context.out()::println);

@@ -1,9 +1,10 @@
 package io.fleetlake.maintain;
 
-import io.fleetlake.app.Arguments;
 import io.fleetlake.app.Job;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.UsageException;
 import io.fleetlake.app.WriterLease;
 import io.fleetlake.config.MaintainSettings.MaintainedTable;
@@ -24,25 +25,29 @@ import org.apache.spark.sql.SparkSession;
  * </pre>
  */
 public final class MaintainJob implements Job {
-  public static final String USAGE = """
-      Usage: maintain [--table LAYER/NAME] [--vacuum-retention-hours N] [--force-retention] [--no-vacuum] [--config FILE]
-        For each table of fleetlake.maintain.tables (or only --table): OPTIMIZE (Z-ordered by its zorder-by
-        columns, else compaction), VACUUM with fleetlake.maintain.vacuum-retention (or --vacuum-retention-hours),
-        and, where manifest = true, the symlink-format manifest (kept current by every later commit). A retention
-        below a table's delta.deletedFileRetentionDuration (7 days by default) is refused before anything is
-        done, unless --force-retention. Prints live files and bytes before and after. Safe to schedule while no
-        other driver writes the lake: on S3, Delta allows one writing driver per table. A continuous run-all
-        maintains the tables itself every fleetlake.maintain.every, between its micro-batches.""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.MAINTAIN, """
+      For each table of fleetlake.maintain.tables (or only --table): OPTIMIZE (Z-ordered by its zorder-by
+      columns, else compaction), VACUUM with fleetlake.maintain.vacuum-retention (or --vacuum-retention-hours),
+      and, where manifest = true, the symlink-format manifest (kept current by every later commit). A retention
+      below a table's delta.deletedFileRetentionDuration (7 days by default) is refused before anything is
+      done, unless --force-retention. Prints live files and bytes before and after. Safe to schedule while no
+      other driver writes the lake: on S3, Delta allows one writing driver per table. A continuous run-all
+      maintains the tables itself every fleetlake.maintain.every, between its micro-batches.""",
+      JobOptions.text("--table", "LAYER/NAME", "only this table of fleetlake.maintain.tables (bronze/locations)"),
+      JobOptions.integer("--vacuum-retention-hours", 0, "VACUUM's retention in hours; default "
+          + "fleetlake.maintain.vacuum-retention"),
+      JobOptions.flag("--force-retention", "VACUUM even below a table's delta.deletedFileRetentionDuration"),
+      JobOptions.flag("--no-vacuum", "no VACUUM: OPTIMIZE and manifests only"))
+      .withConfig();
 
   @Override
   public int run(JobContext context) throws Exception {
     Settings settings = context.settings();
-    Arguments args = new Arguments(context.args());
+    JobOptions.Parsed args = OPTIONS.parse(context.args());
     String only = args.text("--table", null);
-    int hours = args.intValue("--vacuum-retention-hours", -1, 0);
+    int hours = args.intValue("--vacuum-retention-hours", -1);
     boolean force = args.flag("--force-retention");
     boolean vacuum = !args.flag("--no-vacuum");
-    args.refuseTheRest();
     Duration retention = !vacuum ? null : hours >= 0 ? Duration.ofHours(hours) : settings.maintain().vacuumRetention();
     List<MaintainedTable> tables = settings.maintain().tables().stream()
         .filter(t -> only == null || t.id().equals(only)).toList();

@@ -1,9 +1,10 @@
 package io.fleetlake.model;
 
-import io.fleetlake.app.Arguments;
 import io.fleetlake.app.Job;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.WriterLease;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.FleetTable;
@@ -26,19 +27,17 @@ import org.apache.spark.sql.SparkSession;
  * </pre>
  */
 public final class TrainModelJob implements Job {
-  public static final String USAGE = """
-      Usage: train-model [--test-days N] [--config FILE]
-        Trains the baseline fuel model on gold/resource_usage_features: the latest N days (default
-        fleetlake.model.test-days) are held out for testing. Writes the model under <lake.root>/models/,
-        a row to gold/model_metrics (the same data trained twice replaces its row) and the test predictions to
-        gold/model_predictions. Run gold first.""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.TRAIN_MODEL, """
+      Trains the baseline fuel model on gold/resource_usage_features: the latest --test-days are held out for
+      testing. Writes the model under <lake.root>/models/, a row to gold/model_metrics (the same data trained
+      twice replaces its row) and the test predictions to gold/model_predictions. Run gold first.""",
+      JobOptions.integer("--test-days", 1, "the latest days held out for testing; default fleetlake.model.test-days"))
+      .withConfig();
 
   @Override
   public int run(JobContext context) throws Exception {
     Settings settings = context.settings();
-    Arguments args = new Arguments(context.args());
-    int testDays = args.intValue("--test-days", settings.model().testDays(), 1);
-    args.refuseTheRest();
+    int testDays = OPTIONS.parse(context.args()).intValue("--test-days", settings.model().testDays());
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try (TableLease lease = WriterLease.take(spark, context,
         List.of(FleetTable.MODEL_METRICS.id(), FleetTable.MODEL_PREDICTIONS.id()))) {

@@ -5,6 +5,8 @@ import io.fleetlake.app.FleetJob;
 import io.fleetlake.app.Job;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.StreamProgressLog;
 import io.fleetlake.app.StreamingJob;
 import io.fleetlake.app.StreamingSession;
@@ -46,11 +48,13 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
  * run-all is also the lake's maintainer: a second driver's OPTIMIZE would break S3's one-writer-per-table rule.
  */
 public final class RunAllJob implements Job {
-  public static final String USAGE = """
-      Usage: run-all [--available-now] [--config FILE]
-        Runs ingest-locations, poll-sources, silver-dimensions, silver-locations and gold in one Spark
-        application: catches up stage by stage, then (without --available-now) keeps every query running and,
-        every fleetlake.maintain.every, maintains the tables one by one between micro-batches (see maintain).""";
+  // before STAGES: FleetJob reads OPTIONS while it makes its constants, and STAGES reads those constants (the ones
+  // above RUN_ALL, set by then), whichever of the two classes is initialised first
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.RUN_ALL, """
+      Runs ingest-locations, poll-sources, silver-dimensions, silver-locations and gold in one Spark
+      application: catches up stage by stage, then (without --available-now) keeps every query running and,
+      every fleetlake.maintain.every, maintains the tables one by one between micro-batches (see maintain).""")
+      .withAvailableNow().withConfig();
   /** A job whose query fails more often than this within the window stops run-all: something is broken for good. */
   private static final int RESTARTS_IN_WINDOW = 3;
   private static final Duration RESTART_WINDOW = Duration.ofMinutes(30);
@@ -62,7 +66,7 @@ public final class RunAllJob implements Job {
 
   @Override
   public int run(JobContext context) throws Exception {
-    context.refuseArguments();
+    OPTIONS.parse(context.args());
     List<String> written = new ArrayList<>(STAGES.stream().flatMap(List::stream)
         .flatMap(job -> ((StreamingJob) job.create()).writtenTables(context.settings()).stream()).toList());
     written.addAll(List.of(FleetTable.ERASURES.id(), FleetTable.ERASED_OFFSETS.id())); // run-all carries out erasures

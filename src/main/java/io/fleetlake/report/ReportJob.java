@@ -1,9 +1,10 @@
 package io.fleetlake.report;
 
-import io.fleetlake.app.Arguments;
 import io.fleetlake.app.Job;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.OutputFiles;
 import io.fleetlake.config.Settings;
 import io.fleetlake.lake.SparkSessions;
@@ -19,19 +20,18 @@ import org.apache.spark.sql.SparkSession;
  * </pre>
  */
 public final class ReportJob implements Job {
-  public static final String USAGE = """
-      Usage: report [--output FILE] [--config FILE]
-        Renders gold/fleet_daily, gold/unit_activity_hourly, gold/resource_usage_features, the model's metrics
-        and predictions, the quarantine and _quality/results into one HTML file that opens offline. --output (default
-        fleetlake.report.output): a local file or a Hadoop path (s3a://bucket/reports/fleet.html). Run gold first
-        (and train-model for the model's section).""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.REPORT, """
+      Renders gold/fleet_daily, gold/unit_activity_hourly, gold/resource_usage_features, the model's metrics
+      and predictions, the quarantine and _quality/results into one HTML file that opens offline. Run gold first
+      (and train-model for the model's section).""",
+      JobOptions.text("--output", "FILE", "the HTML file: local or a Hadoop path (s3a://bucket/reports/fleet.html);\n"
+          + "default fleetlake.report.output"))
+      .withConfig();
 
   @Override
   public int run(JobContext context) throws Exception {
     Settings settings = context.settings();
-    Arguments args = new Arguments(context.args());
-    String output = args.text("--output", settings.report().output());
-    args.refuseTheRest();
+    String output = OPTIONS.parse(context.args()).text("--output", settings.report().output());
     SparkSession spark = SparkSessions.create(settings, context.jobName());
     try {
       OutputFiles.requireReachable(spark, output, "--output (report.output)");

@@ -3,6 +3,8 @@ package io.fleetlake.silver;
 import io.delta.tables.DeltaTable;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.StreamingJob;
 import io.fleetlake.app.StreamingSession;
 import io.fleetlake.config.Settings;
@@ -26,11 +28,11 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * </pre>
  */
 public final class SilverDimensionsJob implements StreamingJob {
-  public static final String USAGE = """
-      Usage: silver-dimensions [--available-now] [--config FILE]
-        Streams bronze/transport_units into silver/dim_transport_units (one row per version: valid_from,
-        valid_to, is_current, version, version_key) and bronze/unit_performance into silver/unit_performance
-        (the latest version of each unit and day). Run poll-sources first.""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.SILVER_DIMENSIONS, """
+      Streams bronze/transport_units into silver/dim_transport_units (one row per version: valid_from,
+      valid_to, is_current, version, version_key) and bronze/unit_performance into silver/unit_performance
+      (the latest version of each unit and day). Run poll-sources first.""")
+      .withAvailableNow().withConfig();
 
   @Override
   public List<String> requiredTables() {
@@ -44,7 +46,7 @@ public final class SilverDimensionsJob implements StreamingJob {
 
   @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
-    context.refuseArguments();
+    OPTIONS.parse(context.args());
     Settings settings = context.settings();
     for (FleetTable table : List.of(FleetTable.POLLED_TRANSPORT_UNITS, FleetTable.POLLED_UNIT_PERFORMANCE)) {
       if (!DeltaTable.isDeltaTable(spark, table.path(settings.lake()))) {

@@ -1,9 +1,10 @@
 package io.fleetlake.silver;
 
 import io.delta.tables.DeltaTable;
-import io.fleetlake.app.Arguments;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.StreamingJob;
 import io.fleetlake.app.StreamingSession;
 import io.fleetlake.config.Settings;
@@ -36,17 +37,17 @@ import org.slf4j.LoggerFactory;
  * </pre>
  */
 public final class SilverLocationsJob implements StreamingJob {
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.SILVER_LOCATIONS, """
+      Streams bronze/locations into silver/locations_enriched (MERGE on event_id, partitioned by event_date).
+      A duplicate event_id is counted and dropped, whenever it arrives; a late ping is inserted and corrects
+      the previous-ping columns of the unit's later pings (within streaming.late-ping-horizon). Weather comes
+      from silver/weather_hourly, fetched from the provider within its limits (weather.limits): rows the
+      budget could not pay for yet are weather_status pending and filled in by later batches; with
+      --available-now the job waits for the budget up to weather.max-wait.""",
+      JobOptions.flag("--backfill-weather", "only fill in pending and failed rows and turn every provisional hour of "
+          + "the lake's history final\n(a running job tries the 7 days the archive got last, hourly), then exit"))
+      .withAvailableNow().withConfig();
   private static final Logger LOG = LoggerFactory.getLogger(SilverLocationsJob.class);
-  public static final String USAGE = """
-      Usage: silver-locations [--available-now] [--backfill-weather] [--config FILE]
-        Streams bronze/locations into silver/locations_enriched (MERGE on event_id, partitioned by event_date).
-        A duplicate event_id is counted and dropped, whenever it arrives; a late ping is inserted and corrects
-        the previous-ping columns of the unit's later pings (within streaming.late-ping-horizon). Weather comes
-        from silver/weather_hourly, fetched from the provider within its limits (weather.limits): rows the
-        budget could not pay for yet are weather_status pending and filled in by later batches; with
-        --available-now the job waits for the budget up to weather.max-wait. --backfill-weather only fills in
-        pending and failed rows and turns every provisional hour of the lake's history final (a running job
-        tries the 7 days the archive got last, hourly), then exits.""";
 
   @Override
   public List<String> requiredTables() {
@@ -60,9 +61,7 @@ public final class SilverLocationsJob implements StreamingJob {
 
   @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
-    Arguments args = new Arguments(context.args());
-    boolean backfill = args.flag("--backfill-weather");
-    args.refuseTheRest();
+    boolean backfill = OPTIONS.parse(context.args()).flag("--backfill-weather");
     Settings settings = context.settings();
     LocationsEnriched silver = new LocationsEnriched(settings.lake(), settings.weather(),
         (int) settings.streaming().latePingHorizon().toDays());

@@ -1,8 +1,9 @@
 package io.fleetlake.sources;
 
-import io.fleetlake.app.Arguments;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.StreamingJob;
 import io.fleetlake.app.StreamingSession;
 import io.fleetlake.config.PollSettings.PolledTable;
@@ -30,12 +31,12 @@ import org.apache.spark.sql.streaming.Trigger;
  * and catches up at the next trigger, an {@code --available-now} run exits 1.
  */
 public final class PollSourcesJob implements StreamingJob {
-  public static final String USAGE = """
-      Usage: poll-sources [--available-now] [--reconcile] [--config FILE]
-        Polls every table of fleetlake.poll.tables from fleetlake.postgres into bronze/<table>, every
-        fleetlake.streaming.poll-interval, or once with --available-now. Deletes are found by comparing every
-        key of the source with bronze's, once per fleetlake.poll.reconcile-interval; --reconcile compares at
-        the first poll, whenever the last comparison was.""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.POLL_SOURCES, """
+      Polls every table of fleetlake.poll.tables from fleetlake.postgres into bronze/<table>, every
+      fleetlake.streaming.poll-interval, or once with --available-now. Deletes are found by comparing every
+      key of the source with bronze's, once per fleetlake.poll.reconcile-interval.""",
+      JobOptions.flag("--reconcile", "compare the keys at the first poll, whenever the last comparison was"))
+      .withAvailableNow().withConfig();
   private static final String QUERY_NAME = "poll-sources";
 
   @Override
@@ -47,9 +48,7 @@ public final class PollSourcesJob implements StreamingJob {
 
   @Override
   public List<StreamingQuery> start(SparkSession spark, JobContext context) throws Exception {
-    Arguments args = new Arguments(context.args());
-    boolean reconcile = args.flag("--reconcile");
-    args.refuseTheRest();
+    boolean reconcile = OPTIONS.parse(context.args()).flag("--reconcile");
     Settings settings = context.settings();
     TablePoller poller = new TablePoller(spark, settings.postgres(), settings.poll(), settings.lake());
     // a comparison reads every key of the source and every version in bronze: an hourly --available-now step

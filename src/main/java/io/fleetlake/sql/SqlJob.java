@@ -3,6 +3,8 @@ package io.fleetlake.sql;
 import io.fleetlake.app.Job;
 import io.fleetlake.app.JobContext;
 import io.fleetlake.app.JobFailedException;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.app.UsageException;
 import io.fleetlake.enrich.WeatherEnrichment;
 import io.fleetlake.enrich.WeatherHourlyTable;
@@ -39,17 +41,19 @@ import scala.Option;
  * </pre>
  */
 public final class SqlJob implements Job {
-  public static final String USAGE = """
-      Usage: sql "<statement>" [--format table|csv|json] [--max-rows N] [--allow-writes]
-        Tables: bronze.<name>, silver.<name>, gold.<name>, quality.<name> (the folder _quality); SHOW TABLES IN bronze lists them.
-        weather_at(lat, lon, ts) gives the weather there and then (a struct): from silver/weather_hourly where it
-                    has the cell-day, else from the configured weather API within weather.limits.
-        --format    table (default), csv (RFC 4180, with a header), json (one object per line)
-        --max-rows  rows printed at most (default 1000); the count of all rows is still given for table
-        --allow-writes  run a statement that changes the lake or the metastore (INSERT, MERGE, DELETE, UPDATE,
-                    CREATE, DROP, ALTER, OPTIMIZE, VACUUM…); without it only queries, SHOW, DESCRIBE and EXPLAIN
-                    run. A write beside a running job breaks the one-writer-per-table rule: stop the table's
-                    writer first.""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.SQL, """
+      Tables: bronze.<name>, silver.<name>, gold.<name>, quality.<name> (the folder _quality); SHOW TABLES IN bronze lists them.
+      weather_at(lat, lon, ts) gives the weather there and then (a struct): from silver/weather_hourly where it
+                  has the cell-day, else from the configured weather API within weather.limits.""",
+      JobOptions.choice("--format", "table (default), csv (RFC 4180, with a header), json (one object per line)",
+          "table", "csv", "json"),
+      JobOptions.integer("--max-rows", 1, "rows printed at most (default 1000); the count of all rows is still given for table"),
+      JobOptions.flag("--allow-writes", """
+          run a statement that changes the lake or the metastore (INSERT, MERGE, DELETE, UPDATE,
+          CREATE, DROP, ALTER, OPTIMIZE, VACUUM…); without it only queries, SHOW, DESCRIBE and EXPLAIN
+          run. A write beside a running job breaks the one-writer-per-table rule: stop the table's
+          writer first."""))
+      .withOperand("\"<statement>\"", "one statement only; quote it as a single argument");
 
   private static final int DEFAULT_MAX_ROWS = 1000;
 
@@ -113,56 +117,13 @@ public final class SqlJob implements Job {
 
   record Request(String statement, Format format, int maxRows, boolean allowWrites) {
     static Request parse(List<String> args) {
-      String statement = null;
-      boolean allowWrites = false;
-      Format format = Format.TABLE;
-      int maxRows = DEFAULT_MAX_ROWS;
-      for (int i = 0; i < args.size(); i++) {
-        String arg = args.get(i);
-        if (arg.equals("--format") || arg.equals("--max-rows")) {
-          if (i + 1 >= args.size()) {
-            throw new UsageException(arg + " needs a value");
-          }
-          String value = args.get(++i);
-          if (arg.equals("--format")) {
-            format = format(value);
-          } else {
-            maxRows = maxRows(value);
-          }
-        } else if (arg.equals("--allow-writes")) {
-          allowWrites = true;
-        } else if (arg.startsWith("-")) {
-          throw new UsageException("unknown option " + arg);
-        } else if (statement == null) {
-          statement = arg;
-        } else {
-          throw new UsageException("one statement only; quote it as a single argument");
-        }
-      }
+      JobOptions.Parsed parsed = OPTIONS.parse(args);
+      String statement = parsed.operand().orElse(null);
       if (statement == null || statement.isBlank()) {
         throw new UsageException("no SQL statement given");
       }
-      return new Request(statement, format, maxRows, allowWrites);
-    }
-
-    private static Format format(String value) {
-      try {
-        return Format.valueOf(value.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("--format must be table, csv or json, not '" + value + "'");
-      }
-    }
-
-    private static int maxRows(String value) {
-      try {
-        int n = Integer.parseInt(value);
-        if (n >= 1) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // falls through to the message below
-      }
-      throw new UsageException("--max-rows must be a whole number ≥ 1, not '" + value + "'");
+      return new Request(statement, Format.valueOf(parsed.choice("--format", "table").toUpperCase(Locale.ROOT)),
+          parsed.intValue("--max-rows", DEFAULT_MAX_ROWS), parsed.flag("--allow-writes"));
     }
   }
 

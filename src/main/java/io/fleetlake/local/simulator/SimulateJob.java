@@ -1,8 +1,9 @@
 package io.fleetlake.local.simulator;
 
-import io.fleetlake.app.Arguments;
 import io.fleetlake.app.Job;
 import io.fleetlake.app.JobContext;
+import io.fleetlake.app.JobName;
+import io.fleetlake.app.JobOptions;
 import io.fleetlake.local.simulator.FleetSimulator;
 import io.fleetlake.local.simulator.Simulation;
 import java.nio.file.Path;
@@ -22,33 +23,42 @@ import java.time.ZoneOffset;
  * </pre>
  */
 public final class SimulateJob implements Job {
-  public static final String USAGE = """
-      Usage: simulate [--units 60] [--days 2] [--seed 42] [--start YYYY-MM-DD] [--duplicates 1] [--late 1]
-                      [--malformed 1] [--odd 0.5] [--manifest simulation-manifest.json]
-                      [--follow [--speedup 60] [--follow-minutes M]]
-        A ping per unit every 15 simulated minutes over the period (default: the last --days full days, UTC),
-        sent to fleetlake.kafka.topic as fast as the broker takes them; transport_units and unit_performance
-        written to Postgres (tables created if missing). Percentages of pings: --duplicates re-sent with the
-        same event_id, --late sent 2–8 h after their event_time, --malformed broken records added (12 kinds),
-        --odd pings with a soft oddity. The counts go to the manifest (JSON). --follow then keeps producing
-        live pings, --speedup simulated seconds per second, for --follow-minutes (default: until stopped).""";
+  public static final JobOptions OPTIONS = JobOptions.of(JobName.SIMULATE, """
+      A ping per unit every 15 simulated minutes over the period, sent to fleetlake.kafka.topic as fast as the
+      broker takes them; transport_units and unit_performance written to Postgres (tables created if missing).
+      The counts go to the manifest (JSON).""",
+      JobOptions.integer("--units", 3, "units in the fleet, a third each of aircraft, ships and trucks; default 60")
+          .shownAs("60"),
+      JobOptions.integer("--days", 1, "days simulated; default 2").shownAs("2"),
+      JobOptions.integer("--seed", 0, "the random seed: the same seed, the same fleet; default 42").shownAs("42"),
+      JobOptions.date("--start", "the first day; default: the last --days full days (UTC)"),
+      JobOptions.number("--duplicates", "% of pings re-sent with the same event_id; default 1").shownAs("1"),
+      JobOptions.number("--late", "% of pings sent 2–8 h after their event_time; default 1").shownAs("1"),
+      JobOptions.number("--malformed", "broken records added, % of pings (12 kinds); default 1").shownAs("1"),
+      JobOptions.number("--odd", "% of pings with a soft oddity; default 0.5").shownAs("0.5"),
+      JobOptions.text("--manifest", "FILE", "the counts, as JSON; default simulation-manifest.json")
+          .shownAs("simulation-manifest.json"),
+      JobOptions.flag("--follow", "then keep producing live pings"),
+      JobOptions.number("--speedup", "with --follow: simulated seconds per second; default 60").shownAs("60")
+          .within("--follow"),
+      JobOptions.integer("--follow-minutes", 0, "with --follow: for how long; default 0, until stopped").shownAs("M")
+          .within("--follow"));
 
   @Override
   public int run(JobContext context) throws Exception {
-    Arguments args = new Arguments(context.args());
-    int units = args.intValue("--units", 60, 3);
-    int days = args.intValue("--days", 2, 1);
-    long seed = args.intValue("--seed", 42, 0);
+    JobOptions.Parsed args = OPTIONS.parse(context.args());
+    int units = args.intValue("--units", 60);
+    int days = args.intValue("--days", 2);
+    long seed = args.intValue("--seed", 42);
     LocalDate start = args.date("--start", LocalDate.now(ZoneOffset.UTC).minusDays(days));
     Simulation.Options options = new Simulation.Options(units, days, seed, start,
-        args.percent("--duplicates", 1), args.percent("--late", 1), args.percent("--malformed", 1), args.percent("--odd", 0.5));
+        args.number("--duplicates", 1), args.number("--late", 1), args.number("--malformed", 1), args.number("--odd", 0.5));
     Path manifest = Path.of(args.text("--manifest", "simulation-manifest.json"));
     FleetSimulator.Follow follow = null;
     if (args.flag("--follow")) {
-      int minutes = args.intValue("--follow-minutes", 0, 0);
-      follow = new FleetSimulator.Follow(args.percent("--speedup", 60), minutes == 0 ? null : Duration.ofMinutes(minutes));
+      int minutes = args.intValue("--follow-minutes", 0);
+      follow = new FleetSimulator.Follow(args.number("--speedup", 60), minutes == 0 ? null : Duration.ofMinutes(minutes));
     }
-    args.refuseTheRest();
     new FleetSimulator(context.settings().kafka(), context.settings().postgres(), context.out()).run(options, manifest, follow);
     return Job.OK;
   }
