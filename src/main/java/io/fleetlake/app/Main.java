@@ -65,7 +65,7 @@ public final class Main {
       return USAGE;
     }
     if (commandLine.help()) {
-      out.println(job.jobName() + ": " + job.summary() + (job.usage().isEmpty() ? "" : "\n\n" + job.usage()));
+      out.println(job.jobName() + ": " + job.summary() + "\n\n" + job.usage());
       return Job.OK;
     }
     Settings settings;
@@ -85,7 +85,7 @@ public final class Main {
     try {
       return job.create().run(new JobContext(name, settings, commandLine.availableNow(), commandLine.jobArgs(), out));
     } catch (UsageException e) {
-      err.println("fleetlake " + name + ": " + e.getMessage() + (job.usage().isEmpty() ? "" : "\n" + job.usage()));
+      err.println("fleetlake " + name + ": " + e.getMessage() + "\n" + job.usage());
       return USAGE;
     } catch (InvalidSettingException e) {
       err.println("fleetlake: " + e.getMessage());

@@ -63,8 +63,12 @@ public final class EnrichedPings {
 
   /** The days of the pings' event times, as values: the partitions of silver a batch touches. */
   public static Object[] days(Dataset<Row> pings) {
-    return pings.select(to_date(col("event_time")).as("event_date")).distinct()
-        .as(Encoders.DATE()).collectAsList().toArray();
+    return distinctDays(pings, to_date(col("event_time")));
+  }
+
+  /** The distinct values of {@code day}, collected: literals a filter on a partition column can prune by. */
+  static Object[] distinctDays(Dataset<Row> rows, Column day) {
+    return rows.select(day).distinct().as(Encoders.DATE()).collectAsList().toArray();
   }
 
   /** The pings whose event_id is not among {@code known}'s (silver's rows of the pings' days: a re-sent ping's twin). */

@@ -296,7 +296,7 @@ public final class LocationsEnriched {
    * every MERGE would scan every day of silver: a year-old lake, a year of files per micro-batch.
    */
   static Column onTheirDays(Dataset<Row> source, String join) {
-    Object[] days = source.select("event_date").distinct().as(org.apache.spark.sql.Encoders.DATE()).collectAsList().toArray();
+    Object[] days = EnrichedPings.distinctDays(source, col("event_date"));
     return col("t.event_date").isin(days).and(org.apache.spark.sql.functions.expr(join));
   }
 
