@@ -124,6 +124,26 @@ class MainTest {
     assertEquals("fleetlake: warning: environment variable FLEETLAKE_KAFKA_TOPICS matches no setting and is ignored\n", err());
   }
 
+  /** Hostile command lines through the jar's entry point: each refused with exit 2 before any work. */
+  @Test
+  void aMalformedJobCommandLineExits2NamingTheArgument() {
+    Map<List<String>, String> refused = new java.util.LinkedHashMap<>();
+    refused.put(List.of("erase", "--unit"), "fleetlake erase: --unit needs a value\n");
+    refused.put(List.of("erase", "--unit", "A", "--unit", "B"), "fleetlake erase: unknown arguments [--unit, B]\n");
+    refused.put(List.of("erase", "--unit", "A", "--wait-minutes", "-1"),
+        "fleetlake erase: --wait-minutes must be a whole number ≥ 0, not '-1'\n");
+    refused.put(List.of("erase", "--unit", "A", "--before", "2026-02-30"),
+        "fleetlake erase: --before must be a date YYYY-MM-DD, not '2026-02-30'\n");
+    refused.put(List.of("simulate", "--speedup", "60"), "fleetlake simulate: unknown arguments [--speedup, 60]\n");
+    refused.put(List.of("simulate", "--duplicates", "NaN"), "fleetlake simulate: --duplicates must be a number ≥ 0, not 'NaN'\n");
+    refused.put(List.of("sql", "-x"), "fleetlake sql: unknown arguments [-x]\n");
+    refused.forEach((args, message) -> {
+      err.reset();
+      assertEquals(2, run(Map.of(), args.toArray(String[]::new)), args::toString);
+      assertTrue(err().startsWith(message + "Usage: " + args.get(0)), () -> args + " gave:\n" + err());
+    });
+  }
+
   @Test
   void sqlWithoutAStatementExits2WithItsUsage() {
     assertEquals(2, run(Map.of(), "sql", "--format", "table"));
